@@ -1,0 +1,87 @@
+"""The two leader orders of the bullet trade: what the leader answers and what the follower sees.
+
+Seller-led: the seller answers one query, "what do you do with a bullet?" (0 keep, k offer at
+PRICES[k - 1]); the buyer observes (that answer, the offered price) and accepts or rejects.
+Buyer-led: the buyer answers five queries, "do you accept price k?" (0 reject, 1 accept); the
+seller observes the 32 answer tables as its context and keeps or offers at one of the 5 prices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from stackmeta_lite.atari.ledger import Game
+from stackmeta_lite.atari.market import ACCEPT, BUYER, KEEP, PRICES, SELLER
+
+N_PRICES = len(PRICES)
+
+
+@dataclass(frozen=True)
+class Order:
+    """Who leads (``"seller"`` or ``"buyer"``) and the sizes of both players' tables."""
+
+    leader: str
+    n_queries: int
+    n_answers: int
+    n_follower_observations: int
+    n_follower_actions: int
+
+    @property
+    def leader_index(self) -> int:
+        """SELLER or BUYER: the market index of the leader (the follower is the other one)."""
+        return SELLER if self.leader == "seller" else BUYER
+
+    def context(self, answers: np.ndarray) -> int:
+        """The follower's context: the leader's answers (n_queries,) read as a base-n number."""
+        return int(np.dot(answers, self.n_answers ** np.arange(self.n_queries)))
+
+    def trade_probs(
+        self, answers: np.ndarray, follower_probs: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per-game trade probabilities: the seller's (6,) and the buyer's per price (5, 2), given
+        the leader's answers and the follower's (n_follower_observations, actions) table."""
+        context = self.context(answers)
+        if self.leader == "seller":
+            seller = np.eye(N_PRICES + 1)[answers[0]]
+            return seller, follower_probs[context * N_PRICES + np.arange(N_PRICES)]
+        return follower_probs[context], np.eye(2)[answers]
+
+    def follower_decisions(
+        self, answers: np.ndarray, game: Game
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The follower's (observations, actions, credits in reward units) in one game."""
+        context = self.context(answers)
+        if self.leader == "seller":
+            rows = [
+                (context * N_PRICES + b.choice - 1, b.answer, b.credit[BUYER])
+                for b in game.bullets
+                if b.answer is not None
+            ]
+        else:
+            rows = [(context, b.choice, b.credit[SELLER]) for b in game.bullets]
+        observations, actions, credits = zip(*rows, strict=True) if rows else ((), (), ())
+        return np.array(observations, int), np.array(actions, int), np.array(credits, float)
+
+    def greedy_price(self, answers: np.ndarray, follower_greedy: np.ndarray) -> float:
+        """Price of every trade when both play greedily (NaN: no trade), without the emulator."""
+        seller, buyer = self.trade_probs(answers, np.eye(self.n_follower_actions)[follower_greedy])
+        choice = int(seller.argmax())
+        if choice == KEEP or buyer[choice - 1].argmax() != ACCEPT:
+            return float("nan")
+        return PRICES[choice - 1]
+
+    def describe(self, answers: np.ndarray) -> str:
+        """The leader's answers in words: ``keep``/``offer 0.5``, or the accepted prices."""
+        if self.leader == "seller":
+            return "keep" if answers[0] == KEEP else f"offer {PRICES[answers[0] - 1]}"
+        accepted = [str(p) for p, a in zip(PRICES, answers, strict=True) if a == ACCEPT]
+        return "accept " + "/".join(accepted) if accepted else "accept none"
+
+
+ORDERS: dict[str, Order] = {
+    "seller": Order("seller", 1, N_PRICES + 1, (N_PRICES + 1) * N_PRICES, 2),
+    "buyer": Order("buyer", N_PRICES, 2, 2**N_PRICES, N_PRICES + 1),
+}
+"""The two orders, keyed by the leader."""

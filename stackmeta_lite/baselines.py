@@ -1,0 +1,50 @@
+"""Nested-loop baselines: a leader whose every episode first trains a tabular Q-learning follower.
+
+With ``reset=True`` each leader episode starts from a fresh Q-table (PPO+Q-learn, Brero et al.);
+with ``reset=False`` one Q-table learns continuously across leader episodes (the paper's
+Appendix B failure). Either way the follower sees only the memory-1 state, never the context.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stackmeta_lite.batched import play_tables
+from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.learners.qlearning import QLearningConfig, greedy_tables, train_q_followers
+
+
+class QLearningResponse:
+    """``respond(leader_tables) -> centred leader returns`` after Q-learning against each table."""
+
+    def __init__(
+        self,
+        iterated: IteratedGame,
+        config: QLearningConfig,
+        rng: np.random.Generator,
+        reset: bool = True,
+    ) -> None:
+        self.iterated, self.config, self.rng, self.reset = iterated, config, rng, reset
+        shape = (1, iterated.n_states, iterated.n_follower_actions)
+        self.q_tables = np.zeros(shape)  # the continuous learner's table
+        self.last_follower_tables: np.ndarray | None = None
+
+    @property
+    def episode_cost(self) -> int:
+        """Episodes of env steps one leader episode costs: Q-learning plus the greedy episode."""
+        return self.config.episodes + 1
+
+    def __call__(self, leader_tables: np.ndarray) -> np.ndarray:
+        it = self.iterated
+        if self.reset:
+            q_tables = np.zeros((len(leader_tables), it.n_states, it.n_follower_actions))
+            train_q_followers(it, leader_tables, q_tables, self.config, self.rng)
+            follower = greedy_tables(q_tables)
+        else:
+            follower = np.empty(np.shape(leader_tables), dtype=np.int64)
+            for i, table in enumerate(leader_tables):
+                train_q_followers(it, table[None], self.q_tables, self.config, self.rng)
+                follower[i] = greedy_tables(self.q_tables)[0]
+        self.last_follower_tables = follower
+        episode = play_tables(it, leader_tables, follower)
+        return episode["leader_rewards"].sum(axis=1) - it.horizon * it.game.offset

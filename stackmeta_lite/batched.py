@@ -1,0 +1,65 @@
+"""A batched numpy rollout of B independent iterated games, for learners and solvers.
+
+Leaders are committed deterministic tables (B, n_states), one per episode; the follower acts by a
+vectorised function of its observations. Everything returned has shape (B, horizon).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from stackmeta_lite.iterated import IteratedGame
+
+FollowerAct = Callable[[np.ndarray, np.ndarray], np.ndarray]
+"""``follower_act(states, observations) -> actions``, all of shape (B,)."""
+
+
+def rollout(
+    iterated: IteratedGame,
+    leader_tables: np.ndarray,
+    follower_act: FollowerAct,
+    centred: bool = False,
+) -> dict[str, np.ndarray]:
+    """Play one episode of each leader table (B, S) against ``follower_act``.
+
+    Returns (B, horizon) arrays: ``states``, follower ``observations`` (state, context index),
+    ``leader_actions``, ``follower_actions``, ``leader_rewards`` and ``follower_rewards``
+    (raw, or centred when ``centred``).
+    """
+    tables = iterated.check_leader_tables(np.atleast_2d(leader_tables))
+    batch = tables.shape[0]
+    rows = np.arange(batch)
+    contexts = iterated.context(tables)
+    shape = (batch, iterated.horizon)
+    out = {
+        key: np.empty(shape, dtype=np.int64)
+        for key in ("states", "observations", "leader_actions", "follower_actions")
+    }
+    state = np.zeros(batch, dtype=np.int64)
+    for t in range(iterated.horizon):
+        observation = iterated.follower_observation(state, contexts)
+        a_leader = tables[rows, state]
+        a_follower = np.asarray(follower_act(state, observation))
+        out["states"][:, t] = state
+        out["observations"][:, t] = observation
+        out["leader_actions"][:, t] = a_leader
+        out["follower_actions"][:, t] = a_follower
+        state = iterated.next_state(a_leader, a_follower)
+    out["leader_rewards"], out["follower_rewards"] = iterated.rewards(
+        out["leader_actions"], out["follower_actions"], centred=centred
+    )
+    return out
+
+
+def play_tables(
+    iterated: IteratedGame, leader_tables: np.ndarray, follower_tables: np.ndarray
+) -> dict[str, np.ndarray]:
+    """One episode of each deterministic leader table (B, S) against a follower table (B, S);
+    raw rewards."""
+    leader = iterated.check_leader_tables(np.atleast_2d(leader_tables))
+    follower = iterated.check_follower_tables(np.atleast_2d(follower_tables))
+    leader, follower = np.broadcast_arrays(leader, follower)
+    rows = np.arange(leader.shape[0])
+    return rollout(iterated, leader, lambda states, _: follower[rows, states])

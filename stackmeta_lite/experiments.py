@@ -1,0 +1,249 @@
+"""Experiment runners: one (game, seed, method) run as tidy rows, and sweeps over many of them.
+
+Methods: ``meta_ppo``, ``meta_pg``, ``meta_dqn`` (the paper's Algorithm 1 with that leader) and
+``ppo_qlearn`` (the nested-loop baseline). One row per evaluation point (after each leader
+update) with: env steps in both conventions (``steps_with_queries``, the paper's, and
+``steps_plain``), the greedy leader's value per step on the raw 1..4 scale (``leader_value``) and
+per episode centred (``leader_value_centred``), the exact strong and weak stationary optima, the
+follower's exact best-response gap (raw, per step) and ``equilibrium_value``, which is the leader
+value only where the follower best-responds and NaN elsewhere.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+import torch
+from tqdm.auto import tqdm
+
+from stackmeta_lite.baselines import QLearningResponse
+from stackmeta_lite.games import make_game
+from stackmeta_lite.iterated import IteratedGame, expected_returns
+from stackmeta_lite.leader import LeaderConfig, default_config, greedy_follower_response, train_leader
+from stackmeta_lite.learners.pg import PGConfig
+from stackmeta_lite.learners.ppo import PPOConfig
+from stackmeta_lite.learners.qlearning import QLearningConfig
+from stackmeta_lite.meta import StepCounter, follower_policies_for, pretrain_follower, verify
+from stackmeta_lite.solver import best_response_gap, solve_iterated
+from stackmeta_lite.validation import check_choice, check_positive_int
+
+METHODS: tuple[str, ...] = ("meta_ppo", "meta_pg", "meta_dqn", "ppo_qlearn")
+BACKENDS: tuple[str, ...] = ("processes", "serial", "ray")
+VALUE_TOLERANCE = 0.01
+"""A leader 'reaches the optimum' within this many raw payoff units per step (issue target)."""
+GAP_TOLERANCE = 1e-6
+
+FOLLOWER_PRETRAIN = PGConfig(lr=0.05, batch_steps=100, iterations=300, baseline=True)
+"""Our meta pre-training: the paper's PG with a per-step baseline, lr 0.05, 300 iterations
+(the paper: no baseline, lr 0.02, 500 iterations)."""
+LEADER_PPO = PPOConfig(lr=0.008, batch_steps=500, iterations=20)
+"""Our PPO leader: the paper's lr, batches of 500 steps instead of 1000, 20 updates."""
+BASELINE_PPO = PPOConfig(lr=0.008, batch_steps=150, iterations=250)
+"""The baseline's PPO leader: 10 leader episodes per update, each costing 81 episodes."""
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything that defines one run besides game, seed and method."""
+
+    follower: PGConfig = FOLLOWER_PRETRAIN
+    leader: LeaderConfig | None = None  # None: LEADER_PPO, the paper's PG/DQN, BASELINE_PPO
+    qlearning: QLearningConfig = field(default_factory=QLearningConfig)
+    horizon: int = 10
+    verify_iterations: int = 50
+
+    def __post_init__(self) -> None:
+        check_positive_int("horizon", self.horizon)
+        check_positive_int("verify_iterations", self.verify_iterations)
+
+    def leader_config(self, method: str) -> LeaderConfig:
+        if self.leader is not None:
+            return self.leader
+        if method == "meta_ppo":
+            return LEADER_PPO
+        if method == "ppo_qlearn":
+            return BASELINE_PPO
+        return default_config(method.removeprefix("meta_"))
+
+
+def check_run(game: str, seed: int, method: str) -> None:
+    """Fail before training on an unknown game or method, or a bad seed."""
+    make_game(game)
+    check_choice("method", method, METHODS)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
+
+
+def run(game: str, seed: int, method: str = "meta_ppo", config: RunConfig = RunConfig()) -> pd.DataFrame:
+    """One run as a tidy table, one row per leader update (see the module docstring)."""
+    check_run(game, seed, method)
+    iterated = IteratedGame(make_game(game), config.horizon)
+    leader_config = config.leader_config(method)
+    if method == "ppo_qlearn":
+        respond = QLearningResponse(iterated, config.qlearning, np.random.default_rng(seed))
+        leader = train_leader(iterated, respond, "ppo", leader_config, seed, StepCounter(),
+                              respond.episode_cost)
+        rows = _baseline_rows(iterated, leader, respond)
+    else:
+        pre = pretrain_follower(iterated, config.follower, seed, record_every=config.follower.iterations)
+        respond = greedy_follower_response(iterated, pre.follower.greedy())
+        steps = StepCounter(pre.steps.with_queries, pre.steps.plain)
+        leader = train_leader(iterated, respond, method.removeprefix("meta_"), leader_config, seed,
+                              steps)
+        rows = _meta_rows(iterated, pre.follower, leader)
+        check = verify(pre.follower, iterated, leader.tables[-1],
+                       replace(config.follower, iterations=config.verify_iterations), seed)
+        rows["finetune_improvement"] = check.finetune_improvement
+        rows["verified"] = check.best_responding and check.finetune_improvement <= GAP_TOLERANCE
+    table = _with_optima(iterated, rows)
+    table.insert(0, "method", method)
+    table.insert(0, "seed", seed)
+    table.insert(0, "game", game)
+    return table
+
+
+def _meta_rows(iterated: IteratedGame, follower, leader) -> pd.DataFrame:
+    tables = np.array(leader.tables)
+    policies = follower_policies_for(follower, iterated, tables)
+    leader_returns, _ = expected_returns(iterated, tables, policies)
+    gaps = best_response_gap(iterated, tables, policies)
+    return _rows(iterated, leader, tables, leader_returns, gaps)
+
+
+def _baseline_rows(iterated: IteratedGame, leader, respond: QLearningResponse) -> pd.DataFrame:
+    # Evaluate each greedy leader table the way the baseline does: a fresh Q-learner, then greedy.
+    tables = np.array(leader.tables)
+    leader_returns = respond(tables) + iterated.horizon * iterated.game.offset
+    gaps = best_response_gap(iterated, tables, respond.last_follower_tables)
+    rows = _rows(iterated, leader, tables, leader_returns, gaps)
+    rows["finetune_improvement"] = np.nan
+    rows["verified"] = gaps[-1] <= GAP_TOLERANCE
+    return rows
+
+
+def _rows(iterated, leader, tables, leader_returns, gaps) -> pd.DataFrame:
+    steps = np.array(leader.steps)
+    value = leader_returns / iterated.horizon
+    return pd.DataFrame(
+        {
+            "update": np.arange(1, len(tables) + 1),
+            "steps_with_queries": steps[:, 0],
+            "steps_plain": steps[:, 1],
+            "leader_table": ["".join(map(str, t)) for t in tables],
+            "leader_value": value,
+            "leader_value_centred": leader_returns - iterated.horizon * iterated.game.offset,
+            "best_response_gap": gaps / iterated.horizon,
+        }
+    )
+
+
+def _with_optima(iterated: IteratedGame, rows: pd.DataFrame) -> pd.DataFrame:
+    strong = solve_iterated(iterated, "stationary", "strong").per_step
+    weak = solve_iterated(iterated, "stationary", "weak").per_step
+    best_responding = rows["best_response_gap"] <= GAP_TOLERANCE
+    rows["best_responding"] = best_responding
+    rows["equilibrium_value"] = rows["leader_value"].where(best_responding)
+    rows["optimum"] = strong
+    rows["optimum_weak"] = weak
+    rows["at_optimum"] = best_responding & (rows["leader_value"] >= strong - VALUE_TOLERANCE)
+    too_high = rows["equilibrium_value"] > strong + 1e-9
+    if too_high.any():
+        raise RuntimeError(
+            f"equilibrium value {rows.loc[too_high, 'equilibrium_value'].max()} exceeds the exact "
+            f"strong Stackelberg value {strong} of {iterated.game.name}: a bug"
+        )
+    return rows
+
+
+def steps_to_optimum(results: pd.DataFrame, steps: str = "steps_with_queries") -> pd.DataFrame:
+    """Per (game, seed, method): the steps at the first update from which the leader stays at the
+    optimum with a best-responding follower to the end of the run (NaN if it never does), and
+    whether the final pair passed verification."""
+
+    def first_stable(run: pd.DataFrame) -> float:
+        at = run["at_optimum"].to_numpy()
+        if not at[-1]:
+            return math.nan
+        failures = np.flatnonzero(~at)
+        start = 0 if failures.size == 0 else failures[-1] + 1
+        return float(run[steps].iloc[start])
+
+    grouped = results.sort_values("update").groupby(["game", "seed", "method"], sort=False)
+    summary = grouped.apply(
+        lambda run: pd.Series(
+            {
+                steps: first_stable(run),
+                "final_value": run["leader_value"].iloc[-1],
+                "optimum": run["optimum"].iloc[-1],
+                "verified": bool(run["verified"].iloc[-1]),
+                "total_steps": run[steps].iloc[-1],
+            }
+        ),
+        include_groups=False,
+    ).reset_index()
+    summary["success"] = summary[steps].notna() & summary["verified"]
+    return summary
+
+
+def _run_star(args: tuple) -> pd.DataFrame:
+    torch.set_num_threads(1)  # tiny models: extra threads only contend for the cores
+    return run(*args)
+
+
+def run_sweep(
+    games: Sequence[str],
+    seeds: Iterable[int],
+    methods: Sequence[str] = ("meta_ppo",),
+    config: RunConfig = RunConfig(),
+    backend: str = "processes",
+    workers: int | None = None,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """All (game, seed, method) runs, in parallel on local cores (``processes``), in this
+    process (``serial``) or on a Ray cluster (``ray``, needs the ``ray`` extra)."""
+    check_choice("backend", backend, BACKENDS)
+    jobs = [(g, int(s), m, config) for m in methods for g in games for s in seeds]
+    for game, seed, method, _ in jobs:
+        check_run(game, seed, method)
+    if workers is not None:
+        check_positive_int("workers", workers)
+    disable = None if progress is None else not progress  # None: only on a terminal
+    bar = tqdm(total=len(jobs), desc="runs", disable=disable)
+    if backend == "serial" or len(jobs) == 1:
+        tables = []
+        for job in jobs:
+            tables.append(_run_star(job))
+            bar.update()
+    elif backend == "ray":
+        tables = _run_ray(jobs, bar)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            tables = []
+            for table in pool.map(_run_star, jobs):
+                tables.append(table)
+                bar.update()
+    bar.close()
+    return pd.concat(tables, ignore_index=True)
+
+
+def _run_ray(jobs: list[tuple], bar) -> list[pd.DataFrame]:
+    try:
+        import ray
+    except ImportError as error:
+        raise RuntimeError(
+            "the ray backend needs Ray: pip install -e '.[ray]'"
+        ) from error
+    if not ray.is_initialized():
+        ray.init(include_dashboard=False, log_to_driver=False)
+    remote = ray.remote(_run_star)
+    pending = [remote.remote(job) for job in jobs]
+    tables = []
+    for ref in pending:
+        tables.append(ray.get(ref))
+        bar.update()
+    return tables

@@ -1,0 +1,159 @@
+"""Bimatrix games: the 12 canonical symmetric 2x2 games, the one-shot Battle of the Sexes, and your own.
+
+Payoff convention, used everywhere in this package: ``leader_payoffs[a, b]`` and
+``follower_payoffs[a, b]`` are the rewards when the leader plays row ``a`` and the follower plays
+column ``b``. In the canonical games action 0 is C (cooperate) and action 1 is D (defect), payoffs
+are ordinal on the 1..4 scale, and every cell is written (leader, follower) as in REFERENCE.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# (leader, follower) payoffs for the cells CC, CD, DC, DD; the first letter is the leader's action.
+_CANONICAL_CELLS: dict[str, tuple[tuple[int, int], ...]] = {
+    "prisoners_dilemma": ((3, 3), (1, 4), (4, 1), (2, 2)),
+    "stag_hunt": ((4, 4), (1, 3), (3, 1), (2, 2)),
+    "assurance": ((4, 4), (1, 2), (2, 1), (3, 3)),
+    "coordination": ((4, 4), (2, 1), (1, 2), (3, 3)),
+    "mixedharmony": ((4, 4), (3, 1), (1, 3), (2, 2)),
+    "harmony": ((4, 4), (3, 2), (2, 3), (1, 1)),
+    "noconflict": ((4, 4), (2, 3), (3, 2), (1, 1)),
+    "deadlock": ((2, 2), (1, 4), (4, 1), (3, 3)),
+    "prisoners_delight": ((1, 1), (2, 4), (4, 2), (3, 3)),
+    "hero": ((1, 1), (3, 4), (4, 3), (2, 2)),
+    "battle": ((2, 2), (3, 4), (4, 3), (1, 1)),
+    "chicken": ((3, 3), (2, 4), (4, 2), (1, 1)),
+}
+
+CANONICAL_GAMES: tuple[str, ...] = tuple(_CANONICAL_CELLS)
+"""Names of the 12 canonical symmetric 2x2 games, in the order of the paper's Figure 1."""
+
+BATTLE_OF_THE_SEXES = "battle_of_the_sexes"
+"""Name of the one-shot Battle of the Sexes of the paper's Appendix B."""
+
+KNOWN_GAMES: tuple[str, ...] = (*CANONICAL_GAMES, BATTLE_OF_THE_SEXES)
+
+
+def _as_payoff_array(values: object, who: str) -> np.ndarray:
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{who} payoffs must be a 2-D array of numbers, got {values!r}") from error
+    if array.ndim != 2 or min(array.shape) < 1:
+        raise ValueError(
+            f"{who} payoffs must be a 2-D array with at least one row and column, "
+            f"got shape {array.shape}"
+        )
+    bad = np.argwhere(~np.isfinite(array))
+    if bad.size:
+        row, col = bad[0]
+        raise ValueError(
+            f"{who} payoffs must be finite; entry [{row}, {col}] is {array[row, col]}"
+        )
+    array.setflags(write=False)
+    return array
+
+
+def _action_names(names: tuple[str, ...] | None, count: int, who: str) -> tuple[str, ...]:
+    if names is None:
+        return tuple(str(i) for i in range(count))
+    names = tuple(str(name) for name in names)
+    if len(names) != count:
+        raise ValueError(f"{who} action names {names} must number {count}, one per action")
+    return names
+
+
+@dataclass(frozen=True)
+class BimatrixGame:
+    """A two-player normal-form game between a leader (rows) and a follower (columns).
+
+    ``offset`` is subtracted from every reward to centre it; it defaults to the mean payoff,
+    which is 2.5 for every canonical 1..4 game.
+    """
+
+    leader_payoffs: np.ndarray
+    follower_payoffs: np.ndarray
+    name: str = "custom"
+    leader_actions: tuple[str, ...] | None = None
+    follower_actions: tuple[str, ...] | None = None
+    offset: float | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        leader = _as_payoff_array(self.leader_payoffs, "leader")
+        follower = _as_payoff_array(self.follower_payoffs, "follower")
+        if leader.shape != follower.shape:
+            raise ValueError(
+                f"leader payoffs have shape {leader.shape} but follower payoffs have shape "
+                f"{follower.shape}; both must be (leader actions, follower actions)"
+            )
+        offset = float((leader.mean() + follower.mean()) / 2) if self.offset is None else self.offset
+        if not np.isfinite(offset):
+            raise ValueError(f"offset must be finite, got {offset}")
+        object.__setattr__(self, "leader_payoffs", leader)
+        object.__setattr__(self, "follower_payoffs", follower)
+        object.__setattr__(self, "offset", float(offset))
+        names = _action_names(self.leader_actions, leader.shape[0], "leader")
+        object.__setattr__(self, "leader_actions", names)
+        names = _action_names(self.follower_actions, leader.shape[1], "follower")
+        object.__setattr__(self, "follower_actions", names)
+
+    @property
+    def n_leader_actions(self) -> int:
+        return self.leader_payoffs.shape[0]
+
+    @property
+    def n_follower_actions(self) -> int:
+        return self.leader_payoffs.shape[1]
+
+    def payoffs(self, leader_action: np.ndarray, follower_action: np.ndarray) -> tuple:
+        """Raw (uncentred) rewards of the leader and the follower for (arrays of) joint actions."""
+        return (
+            self.leader_payoffs[leader_action, follower_action],
+            self.follower_payoffs[leader_action, follower_action],
+        )
+
+    def cell_table(self) -> list[dict[str, object]]:
+        """One row per joint action: names and both payoffs, for tables in the book."""
+        return [
+            {
+                "leader_action": la,
+                "follower_action": fa,
+                "leader_payoff": float(self.leader_payoffs[i, j]),
+                "follower_payoff": float(self.follower_payoffs[i, j]),
+            }
+            for i, la in enumerate(self.leader_actions)
+            for j, fa in enumerate(self.follower_actions)
+        ]
+
+
+def from_cells(
+    name: str, cells: tuple[tuple[float, float], ...], actions: tuple[str, str] = ("C", "D")
+) -> BimatrixGame:
+    """A 2x2 game from its (leader, follower) payoffs in the cell order CC, CD, DC, DD."""
+    if len(cells) != 4 or any(len(cell) != 2 for cell in cells):
+        raise ValueError(
+            f"a 2x2 game needs 4 (leader, follower) cells in the order CC, CD, DC, DD; got {cells!r}"
+        )
+    array = np.asarray(cells, dtype=float).reshape(2, 2, 2)
+    return BimatrixGame(array[..., 0], array[..., 1], name=name, leader_actions=actions,
+                        follower_actions=actions)
+
+
+def make_game(name: str) -> BimatrixGame:
+    """The canonical game (or the one-shot Battle of the Sexes) called ``name``."""
+    if name == BATTLE_OF_THE_SEXES:
+        # Coordinate on the leader's choice: 2/1; on the follower's choice: 1/2; miscoordinate: 0/0.
+        return BimatrixGame(
+            np.array([[2.0, 0.0], [0.0, 1.0]]),
+            np.array([[1.0, 0.0], [0.0, 2.0]]),
+            name=name,
+            leader_actions=("leader's choice", "follower's choice"),
+            follower_actions=("leader's choice", "follower's choice"),
+            offset=0.0,
+        )
+    if name not in _CANONICAL_CELLS:
+        raise ValueError(f"unknown game {name!r}; known games are: {', '.join(KNOWN_GAMES)}")
+    return from_cells(name, _CANONICAL_CELLS[name])

@@ -1,0 +1,166 @@
+"""The iterated bimatrix game with one-step memory, as the paper and its code define it.
+
+An episode has ``horizon`` steps (10 in the paper). State 0 is the first step; afterwards the state
+is ``1 + a_leader + n * a_follower`` with ``n`` leader actions, so a 2x2 game has the 5 states
+0 (start), 1 (C,C), 2 (D,C), 3 (C,D) and 4 (D,D). A *leader table* gives the leader's action in
+every state. It is also the leader's answers to the paper's queries, and its base-``n`` code is
+the context ``omega`` the follower observes next to its state: ``5 x 32 = 160`` observations for 2x2.
+
+Scales: *raw* rewards are the game's payoffs (1..4 for the canonical games); *centred* rewards
+subtract ``game.offset`` (2.5 for the canonical games), as in training in the paper.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from stackmeta_lite.games import BimatrixGame, make_game
+
+
+@dataclass(frozen=True)
+class IteratedGame:
+    """Dynamics of a bimatrix game repeated ``horizon`` times with one-step memory."""
+
+    game: BimatrixGame
+    horizon: int = 10
+
+    def __post_init__(self) -> None:
+        if isinstance(self.game, str):
+            object.__setattr__(self, "game", make_game(self.game))
+        if not isinstance(self.horizon, int | np.integer) or self.horizon < 1:
+            raise ValueError(f"horizon must be an integer >= 1, got {self.horizon!r}")
+        if self.n_contexts > 2**31:
+            raise ValueError(
+                f"a {self.game.leader_payoffs.shape} game has {self.n_contexts} leader tables; "
+                "at most 2**31 fit the query context"
+            )
+
+    @property
+    def n_leader_actions(self) -> int:
+        return self.game.n_leader_actions
+
+    @property
+    def n_follower_actions(self) -> int:
+        return self.game.n_follower_actions
+
+    @property
+    def n_states(self) -> int:
+        """Number of memory-1 states: the start state plus one per joint action."""
+        return 1 + self.n_leader_actions * self.n_follower_actions
+
+    @property
+    def n_contexts(self) -> int:
+        """Number of deterministic leader tables, i.e. of query contexts omega."""
+        return self.n_leader_actions**self.n_states
+
+    @property
+    def n_follower_observations(self) -> int:
+        """Size of the follower's (state, context) observation space: 160 for a 2x2 game."""
+        return self.n_states * self.n_contexts
+
+    def steps_per_episode(self, with_queries: bool) -> int:
+        """Env steps of one episode: 15 for the paper's convention (5 queries), 10 without."""
+        return self.horizon + (self.n_states if with_queries else 0)
+
+    def next_state(self, leader_action: np.ndarray, follower_action: np.ndarray) -> np.ndarray:
+        """Memory-1 state after a joint action (works elementwise on arrays)."""
+        return 1 + leader_action + self.n_leader_actions * follower_action
+
+    def rewards(self, leader_action: np.ndarray, follower_action: np.ndarray, centred: bool):
+        """(leader, follower) rewards of a joint action, raw or centred."""
+        leader, follower = self.game.payoffs(leader_action, follower_action)
+        if centred:
+            return leader - self.game.offset, follower - self.game.offset
+        return leader, follower
+
+    def check_leader_tables(self, tables: np.ndarray) -> np.ndarray:
+        """``tables`` as an int array of shape (..., n_states), or a clear error."""
+        tables = np.asarray(tables)
+        if tables.shape[-1:] != (self.n_states,):
+            raise ValueError(
+                f"a leader table needs one action per state ({self.n_states}), got shape "
+                f"{tables.shape}"
+            )
+        return _check_actions(tables, self.n_leader_actions, "leader")
+
+    def check_follower_tables(self, tables: np.ndarray) -> np.ndarray:
+        """``tables`` as an int array of shape (..., n_states), or a clear error."""
+        tables = np.asarray(tables)
+        if tables.shape[-1:] != (self.n_states,):
+            raise ValueError(
+                f"a follower table needs one action per state ({self.n_states}), got shape "
+                f"{tables.shape}"
+            )
+        return _check_actions(tables, self.n_follower_actions, "follower")
+
+    def context(self, leader_tables: np.ndarray) -> np.ndarray:
+        """Context code omega = sum_s table[s] * n**s of leader tables of shape (..., n_states)."""
+        tables = self.check_leader_tables(leader_tables)
+        powers = self.n_leader_actions ** np.arange(self.n_states)
+        return tables @ powers
+
+    def leader_tables(self, contexts: np.ndarray | None = None) -> np.ndarray:
+        """Leader tables (..., n_states) for context codes; all of them in code order if None."""
+        codes = np.arange(self.n_contexts) if contexts is None else np.asarray(contexts)
+        if codes.size and (codes.min() < 0 or codes.max() >= self.n_contexts):
+            raise ValueError(f"context codes must lie in [0, {self.n_contexts}), got {codes}")
+        powers = self.n_leader_actions ** np.arange(self.n_states)
+        return (codes[..., None] // powers) % self.n_leader_actions
+
+    def follower_observation(self, state: np.ndarray, context: np.ndarray) -> np.ndarray:
+        """Follower observation index ``state * n_contexts + context`` (in [0, 160) for 2x2)."""
+        return state * self.n_contexts + context
+
+    def describe_state(self, state: int) -> str:
+        """Human-readable name of a state, e.g. 'start' or '(C, D)'."""
+        if not 0 <= state < self.n_states:
+            raise ValueError(f"state must lie in [0, {self.n_states}), got {state}")
+        if state == 0:
+            return "start"
+        leader, follower = divmod(state - 1, self.n_leader_actions)[::-1]
+        return f"({self.game.leader_actions[leader]}, {self.game.follower_actions[follower]})"
+
+
+def _check_actions(actions: np.ndarray, count: int, who: str) -> np.ndarray:
+    if actions.size and not np.issubdtype(actions.dtype, np.integer):
+        rounded = np.rint(actions)
+        if not np.array_equal(rounded, actions):
+            raise ValueError(f"{who} actions must be integers in [0, {count}), got {actions}")
+        actions = rounded
+    actions = actions.astype(np.int64)
+    if actions.size and (actions.min() < 0 or actions.max() >= count):
+        raise ValueError(f"{who} actions must lie in [0, {count}), got {actions.ravel().tolist()}")
+    return actions
+
+
+def expected_returns(
+    iterated: IteratedGame, leader_tables: np.ndarray, follower_policies: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact expected raw episode returns (leader, follower) of leader tables (B, S) against
+    stochastic stationary follower policies (B, S, m) of action probabilities."""
+    tables = iterated.check_leader_tables(leader_tables)
+    policies = np.asarray(follower_policies, dtype=float)
+    batch, n_states = tables.shape
+    if policies.shape != (batch, n_states, iterated.n_follower_actions):
+        raise ValueError(
+            f"follower policies must have shape {(batch, n_states, iterated.n_follower_actions)}, "
+            f"got {policies.shape}"
+        )
+    rows = np.arange(batch)[:, None]
+    dist = np.zeros((batch, n_states))
+    dist[:, 0] = 1.0
+    leader_return = np.zeros(batch)
+    follower_return = np.zeros(batch)
+    for _ in range(iterated.horizon):
+        new_dist = np.zeros_like(dist)
+        for b in range(iterated.n_follower_actions):
+            mass = dist * policies[:, :, b]
+            r_leader, r_follower = iterated.rewards(tables, b, centred=False)
+            leader_return += (mass * r_leader).sum(axis=1)
+            follower_return += (mass * r_follower).sum(axis=1)
+            np.add.at(new_dist, (np.broadcast_to(rows, tables.shape), iterated.next_state(tables, b)),
+                      mass)
+        dist = new_dist
+    return leader_return, follower_return

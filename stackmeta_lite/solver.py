@@ -1,0 +1,262 @@
+"""Exact Stackelberg solutions: the iterated game over memory-1 leader tables, and the one-shot game.
+
+The leader commits to a deterministic memory-1 table (the paper's queries fix exactly that). The
+follower best-responds within one of two classes:
+
+- ``"stationary"``: a memory-1 table, what the paper's follower can express. Its best response is
+  found by enumerating all follower tables, so the game must be small (2x2, 2x3, 3x2, ...).
+- ``"time_aware"``: a policy of (step, state), the best response by backward induction.
+
+Ties among the follower's best responses are broken for the leader (``"strong"``) or against it
+(``"weak"``). Episode returns are raw (1..4 scale for the canonical games); ``per_step`` divides
+by the horizon and ``centred`` subtracts ``game.offset`` per step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from scipy.optimize import linprog
+
+from stackmeta_lite.games import BimatrixGame
+from stackmeta_lite.batched import play_tables
+from stackmeta_lite.iterated import IteratedGame, expected_returns
+
+FollowerClass = Literal["stationary", "time_aware"]
+TieRule = Literal["strong", "weak"]
+FOLLOWER_CLASSES: tuple[str, ...] = ("stationary", "time_aware")
+TIE_RULES: tuple[str, ...] = ("strong", "weak")
+MAX_TABLE_PAIRS = 2**24
+"""Largest number of (leader table, follower table) pairs the stationary solver enumerates."""
+_TOL = 1e-9
+
+
+def _check_choice(value: str, allowed: tuple[str, ...], what: str) -> None:
+    if value not in allowed:
+        raise ValueError(f"unknown {what} {value!r}; allowed: {', '.join(allowed)}")
+
+
+@dataclass(frozen=True)
+class StackelbergSolution:
+    """An optimal leader table, a follower best response and their values (raw episode returns)."""
+
+    game: str
+    horizon: int
+    follower_class: str
+    ties: str
+    leader_table: tuple[int, ...]
+    follower_policy: np.ndarray  # (n_states,) stationary table or (horizon, n_states) time-aware
+    leader_return: float
+    follower_return: float
+    offset: float
+
+    @property
+    def per_step(self) -> float:
+        """Leader value per step on the raw (1..4) scale."""
+        return self.leader_return / self.horizon
+
+    @property
+    def centred(self) -> float:
+        """Leader value per episode on the centred scale (raw minus offset each step)."""
+        return self.leader_return - self.offset * self.horizon
+
+    @property
+    def follower_per_step(self) -> float:
+        return self.follower_return / self.horizon
+
+
+def _all_tables(count: int, n_states: int) -> np.ndarray:
+    codes = np.arange(count**n_states)
+    return (codes[:, None] // count ** np.arange(n_states)) % count
+
+
+def stationary_returns(iterated: IteratedGame, leader_tables: np.ndarray):
+    """Raw episode returns (leader, follower) of each leader table (L, S) against every
+    follower table, as two (L, m**S) arrays, with the follower tables (m**S, S)."""
+    follower_tables = _all_tables(iterated.n_follower_actions, iterated.n_states)
+    n_pairs = len(leader_tables) * len(follower_tables)
+    if n_pairs > MAX_TABLE_PAIRS:
+        raise ValueError(
+            f"the stationary solver would enumerate {n_pairs} table pairs for a "
+            f"{iterated.game.leader_payoffs.shape} game; at most {MAX_TABLE_PAIRS} are allowed"
+        )
+    n_leader = len(leader_tables)
+    leader = np.repeat(leader_tables, len(follower_tables), axis=0)
+    follower = np.tile(follower_tables, (n_leader, 1))
+    episode = play_tables(iterated, leader, follower)
+    shape = (n_leader, len(follower_tables))
+    return (
+        episode["leader_rewards"].sum(axis=1).reshape(shape),
+        episode["follower_rewards"].sum(axis=1).reshape(shape),
+        follower_tables,
+    )
+
+
+def _pick(leader_values: np.ndarray, follower_values: np.ndarray, ties: str):
+    """Index along the last axis of the follower's best response, ties broken by ``ties``."""
+    best = follower_values.max(axis=-1, keepdims=True)
+    optimal = follower_values >= best - _TOL
+    sign = 1.0 if ties == "strong" else -1.0
+    score = np.where(optimal, sign * leader_values, -np.inf)
+    return score.argmax(axis=-1)
+
+
+def _stationary_responses(iterated: IteratedGame, leader_tables: np.ndarray, ties: str):
+    leader_values, follower_values, follower_tables = stationary_returns(iterated, leader_tables)
+    choice = _pick(leader_values, follower_values, ties)
+    rows = np.arange(len(leader_tables))
+    return (
+        follower_tables[choice],
+        leader_values[rows, choice],
+        follower_values[rows, choice],
+    )
+
+
+def _time_aware_responses(iterated: IteratedGame, leader_tables: np.ndarray, ties: str):
+    n_tables, n_states = leader_tables.shape
+    rows = np.arange(n_tables)[:, None]
+    value_follower = np.zeros((n_tables, n_states))
+    value_leader = np.zeros((n_tables, n_states))
+    policy = np.empty((n_tables, iterated.horizon, n_states), dtype=np.int64)
+    actions = np.arange(iterated.n_follower_actions)
+    for t in reversed(range(iterated.horizon)):
+        follower_action = actions[None, None, :]
+        leader_action = leader_tables[:, :, None]
+        r_leader, r_follower = iterated.rewards(leader_action, follower_action, centred=False)
+        nxt = iterated.next_state(leader_action, follower_action)
+        q_follower = r_follower + value_follower[rows[..., None], nxt]
+        q_leader = r_leader + value_leader[rows[..., None], nxt]
+        choice = _pick(q_leader, q_follower, ties)
+        policy[:, t] = choice
+        value_follower = np.take_along_axis(q_follower, choice[..., None], -1)[..., 0]
+        value_leader = np.take_along_axis(q_leader, choice[..., None], -1)[..., 0]
+    return policy, value_leader[:, 0], value_follower[:, 0]
+
+
+def best_responses(
+    iterated: IteratedGame,
+    leader_tables: np.ndarray,
+    follower_class: FollowerClass = "stationary",
+    ties: TieRule = "strong",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Follower best responses to leader tables (L, S): (policies, leader returns, follower
+    returns), returns raw per episode. Policies are (L, S) tables or (L, horizon, S)."""
+    _check_choice(follower_class, FOLLOWER_CLASSES, "follower class")
+    _check_choice(ties, TIE_RULES, "tie rule")
+    tables = iterated.check_leader_tables(np.atleast_2d(leader_tables))
+    if follower_class == "stationary":
+        return _stationary_responses(iterated, tables, ties)
+    return _time_aware_responses(iterated, tables, ties)
+
+
+def solve_iterated(
+    iterated: IteratedGame,
+    follower_class: FollowerClass = "stationary",
+    ties: TieRule = "strong",
+) -> StackelbergSolution:
+    """The exact Stackelberg solution over all deterministic memory-1 leader tables."""
+    tables = iterated.leader_tables()
+    policies, leader_values, follower_values = best_responses(
+        iterated, tables, follower_class, ties
+    )
+    best = int(np.argmax(leader_values))
+    return StackelbergSolution(
+        game=iterated.game.name,
+        horizon=iterated.horizon,
+        follower_class=follower_class,
+        ties=ties,
+        leader_table=tuple(int(a) for a in tables[best]),
+        follower_policy=policies[best],
+        leader_return=float(leader_values[best]),
+        follower_return=float(follower_values[best]),
+        offset=iterated.game.offset,
+    )
+
+
+def best_response_gap(
+    iterated: IteratedGame,
+    leader_tables: np.ndarray,
+    follower_policies: np.ndarray,
+    follower_class: FollowerClass = "stationary",
+) -> np.ndarray:
+    """Best achievable follower return minus the return of ``follower_policies`` (B, S, m
+    probabilities or B, S tables) against leader tables (B, S); raw per episode, >= 0."""
+    tables = iterated.check_leader_tables(np.atleast_2d(leader_tables))
+    policies = np.asarray(follower_policies)
+    if policies.ndim == tables.ndim:
+        table = iterated.check_follower_tables(policies)
+        policies = np.eye(iterated.n_follower_actions)[table]
+    _, actual = expected_returns(iterated, tables, policies)
+    _, _, best = best_responses(iterated, tables, follower_class)
+    return best - actual
+
+
+# --- the one-shot game -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OneShotCommitment:
+    """A leader commitment (probabilities over its actions), the follower's reply and payoffs."""
+
+    leader_strategy: np.ndarray
+    follower_action: int
+    leader_payoff: float
+    follower_payoff: float
+
+
+def pure_stackelberg(game: BimatrixGame, ties: TieRule = "strong") -> OneShotCommitment:
+    """Stackelberg equilibrium of the one-shot game with pure leader commitment."""
+    _check_choice(ties, TIE_RULES, "tie rule")
+    replies = _pick(game.leader_payoffs, game.follower_payoffs, ties)
+    rows = np.arange(game.n_leader_actions)
+    leader_values = game.leader_payoffs[rows, replies]
+    best = int(np.argmax(leader_values))
+    return OneShotCommitment(
+        leader_strategy=np.eye(game.n_leader_actions)[best],
+        follower_action=int(replies[best]),
+        leader_payoff=float(leader_values[best]),
+        follower_payoff=float(game.follower_payoffs[best, replies[best]]),
+    )
+
+
+def mixed_stackelberg(game: BimatrixGame) -> OneShotCommitment:
+    """Strong Stackelberg equilibrium with mixed commitment: one linear program per follower
+    action (Conitzer and Sandholm 2006), keeping the best feasible one."""
+    best: OneShotCommitment | None = None
+    n_rows = game.n_leader_actions
+    for b in range(game.n_follower_actions):
+        # Follower must weakly prefer b: x . (F[:, b'] - F[:, b]) <= 0 for every b'.
+        constraints = (game.follower_payoffs - game.follower_payoffs[:, [b]]).T
+        result = linprog(
+            -game.leader_payoffs[:, b],
+            A_ub=constraints,
+            b_ub=np.zeros(game.n_follower_actions),
+            A_eq=np.ones((1, n_rows)),
+            b_eq=[1.0],
+            bounds=[(0, 1)] * n_rows,
+            method="highs",
+        )
+        if result.status != 0:
+            continue
+        strategy = np.clip(result.x, 0, 1) / np.clip(result.x, 0, 1).sum()
+        candidate = OneShotCommitment(
+            leader_strategy=strategy,
+            follower_action=b,
+            leader_payoff=float(strategy @ game.leader_payoffs[:, b]),
+            follower_payoff=float(strategy @ game.follower_payoffs[:, b]),
+        )
+        if best is None or candidate.leader_payoff > best.leader_payoff + _TOL:
+            best = candidate
+    assert best is not None  # some follower action is a best response to every commitment
+    return best
+
+
+def pure_nash_equilibria(game: BimatrixGame) -> list[tuple[int, int]]:
+    """All pure Nash equilibria (leader action, follower action) of the one-shot game."""
+    leader_best = game.leader_payoffs >= game.leader_payoffs.max(axis=0, keepdims=True) - _TOL
+    follower_best = (
+        game.follower_payoffs >= game.follower_payoffs.max(axis=1, keepdims=True) - _TOL
+    )
+    return [tuple(int(i) for i in cell) for cell in np.argwhere(leader_best & follower_best)]

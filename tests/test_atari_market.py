@@ -1,0 +1,57 @@
+"""The bullet market without the game, and the cartridge's RAM reading."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stackmeta_lite.atari.cartridge import MISSILE_X, MISSILE_Y, PLAYER_X, is_alien_kill, launchers
+from stackmeta_lite.atari.market import ACCEPT, KEEP, REJECT, Market
+
+
+def test_arrival_gaps_are_geometric_with_the_stated_mean() -> None:
+    market, rng = Market(mean_gap=5.0, max_stock=3), np.random.default_rng(0)
+    arrivals = 0
+    for _ in range(20_000):
+        arrivals += market.arrive(rng)
+        market.trade(KEEP, REJECT)
+        market.held = [0, 0]  # stay eligible
+    assert arrivals / 20_000 == pytest.approx(1 / 5.0, rel=0.05)
+
+
+def test_no_arrival_at_the_cap_on_both_players_holdings() -> None:
+    market, rng = Market(mean_gap=1.0, max_stock=2), np.random.default_rng(0)
+    market.held = [1, 1]
+    assert not market.arrive(rng)
+    market.held = [0, 1]
+    assert market.arrive(rng)
+
+
+def test_rejected_bullet_goes_back_to_the_seller() -> None:
+    market = Market()
+    market.undecided = True
+    assert market.trade(5, REJECT) == 0.0 and market.offer == 4
+    assert market.trade(KEEP, REJECT) == 0.0 and market.held == [1, 0]
+    market.undecided = True
+    market.trade(3, REJECT)
+    assert market.trade(KEEP, ACCEPT) == 0.5 and market.held == [1, 1]
+
+
+def test_spending_without_a_bullet_is_an_error() -> None:
+    with pytest.raises(RuntimeError, match="without holding a bullet"):
+        Market().spend(1)
+
+
+@pytest.mark.parametrize(("points", "kill"), [(0, False), (5, True), (30, True), (200, False)])
+def test_alien_kill_is_a_per_frame_score_in_1_to_30(points: int, kill: bool) -> None:
+    assert is_alien_kill(points) is kill
+
+
+def test_launch_is_matched_to_an_armed_shooter_at_x_plus_5() -> None:
+    ram = np.full(128, 246, dtype=np.uint8)
+    ram[PLAYER_X[0]], ram[PLAYER_X[1]] = 40, 90
+    ram[MISSILE_Y[1]], ram[MISSILE_X[1]] = 85, 95
+    assert launchers(ram, (True, True)) == (False, True)
+    assert launchers(ram, (True, False)) == (False, False)
+    ram[MISSILE_Y[1]] = 83  # a missile already in flight is not a launch
+    assert launchers(ram, (True, True)) == (False, False)

@@ -1,0 +1,91 @@
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from stackmeta_lite.batched import play_tables, rollout
+from stackmeta_lite.games import BimatrixGame, make_game
+from stackmeta_lite.iterated import IteratedGame, expected_returns
+
+PD = IteratedGame(make_game("prisoners_dilemma"))
+
+
+def test_state_encoding_matches_the_original_code():
+    assert PD.n_states == 5 and PD.n_contexts == 32 and PD.n_follower_observations == 160
+    # 1=(C,C), 2=(D,C), 3=(C,D), 4=(D,D): 1 + a_leader + 2 * a_follower.
+    assert [int(PD.next_state(a, b)) for b, a in [(0, 0), (0, 1), (1, 0), (1, 1)]] == [1, 2, 3, 4]
+    assert [PD.describe_state(s) for s in range(5)] == [
+        "start",
+        "(C, C)",
+        "(D, C)",
+        "(C, D)",
+        "(D, D)",
+    ]
+
+
+def test_general_game_has_one_plus_nm_states():
+    it = IteratedGame(BimatrixGame(np.zeros((3, 2)), np.zeros((3, 2))), horizon=4)
+    assert it.n_states == 7 and it.n_contexts == 3**7
+    assert it.steps_per_episode(with_queries=True) == 11
+    assert it.steps_per_episode(with_queries=False) == 4
+
+
+@given(st.lists(st.integers(0, 1), min_size=5, max_size=5))
+def test_context_code_round_trips(table):
+    code = PD.context(np.array(table))
+    np.testing.assert_array_equal(PD.leader_tables(code), table)
+
+
+def test_step_counts_per_episode():
+    assert PD.steps_per_episode(with_queries=True) == 15
+    assert PD.steps_per_episode(with_queries=False) == 10
+
+
+@pytest.mark.parametrize("horizon", [0, -3, 2.5, "10"])
+def test_bad_horizon_is_rejected(horizon):
+    with pytest.raises(ValueError, match="horizon must be an integer >= 1"):
+        IteratedGame(make_game("chicken"), horizon)
+
+
+def test_out_of_range_actions_are_rejected():
+    with pytest.raises(ValueError, match=r"leader actions must lie in \[0, 2\)"):
+        PD.context(np.array([0, 1, 2, 0, 0]))
+    with pytest.raises(ValueError, match="one action per state"):
+        PD.context(np.array([0, 1]))
+    with pytest.raises(ValueError, match=r"follower actions must lie in \[0, 2\)"):
+        play_tables(PD, np.zeros(5, int), np.array([0, 0, -1, 0, 0]))
+
+
+def test_tit_for_tat_against_always_cooperate():
+    tit_for_tat = np.array([0, 0, 0, 1, 1])  # copy the follower's last action
+    episode = play_tables(PD, tit_for_tat, np.zeros(5, int))
+    assert episode["leader_rewards"].sum() == 30
+    np.testing.assert_array_equal(episode["states"][0], [0] + [1] * 9)
+
+
+def test_rollout_and_play_tables_agree(rng=np.random.default_rng(0)):
+    leaders = rng.integers(0, 2, (50, 5))
+    followers = rng.integers(0, 2, (50, 5))
+    rows = np.arange(50)
+    a = play_tables(PD, leaders, followers)
+    b = rollout(PD, leaders, lambda states, _: followers[rows, states], centred=True)
+    np.testing.assert_allclose(a["leader_rewards"] - 2.5, b["leader_rewards"])
+    np.testing.assert_array_equal(
+        b["observations"], b["states"] * 32 + PD.context(leaders)[:, None]
+    )
+
+
+def test_expected_returns_match_play_for_deterministic_followers():
+    rng = np.random.default_rng(1)
+    leaders = rng.integers(0, 2, (40, 5))
+    followers = rng.integers(0, 2, (40, 5))
+    played = play_tables(PD, leaders, followers)
+    leader, follower = expected_returns(PD, leaders, np.eye(2)[followers])
+    np.testing.assert_allclose(leader, played["leader_rewards"].sum(1))
+    np.testing.assert_allclose(follower, played["follower_rewards"].sum(1))
+
+
+def test_expected_returns_of_a_uniform_follower():
+    # Leader always cooperates; a uniformly random follower earns (3 + 4) / 2 per step.
+    leader, follower = expected_returns(PD, np.zeros((1, 5), int), np.full((1, 5, 2), 0.5))
+    assert follower[0] == pytest.approx(35.0) and leader[0] == pytest.approx(20.0)
