@@ -8,7 +8,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-EXTRAS := atari,book,test
+EXTRAS := atari,book,test,ray
 # A new pyproject.toml means a new stamp, so `make` reinstalls; an unchanged one skips pip.
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
 CHROMIUM := /usr/bin/chromium

@@ -23,7 +23,9 @@ def _seeds(text: str) -> list[int]:
             return list(range(low, high + 1))
         return [int(part) for part in text.split(",")]
     except ValueError as error:
-        raise argparse.ArgumentTypeError(f"seeds must look like 0-4 or 0,3,7, got {text!r}") from error
+        raise argparse.ArgumentTypeError(
+            f"seeds must look like 0-4 or 0,3,7, got {text!r}"
+        ) from error
 
 
 def _write(table: pd.DataFrame, out: Path | None) -> None:
@@ -39,8 +41,8 @@ def _write(table: pd.DataFrame, out: Path | None) -> None:
 
 
 def _solve(args: argparse.Namespace) -> pd.DataFrame:
-    from stackmeta_lite.iterated import IteratedGame
     from stackmeta_lite.games import make_game
+    from stackmeta_lite.iterated import IteratedGame
     from stackmeta_lite.solver import FOLLOWER_CLASSES, TIE_RULES, solve_iterated
 
     rows = []
@@ -87,8 +89,9 @@ def parser() -> argparse.ArgumentParser:
     solve.add_argument("--horizon", type=int, default=10)
     solve.set_defaults(action=_solve)
     bench = commands.add_parser("benchmark", help="run methods on games and seeds (tidy rows)")
-    bench.add_argument("--games", type=_games, default=list(CANONICAL_GAMES),
-                       help="comma-separated names or 'all'")
+    bench.add_argument(
+        "--games", type=_games, default=list(CANONICAL_GAMES), help="comma-separated names or 'all'"
+    )
     bench.add_argument("--seeds", type=_seeds, default=_seeds("0-4"))
     bench.add_argument("--methods", nargs="+", choices=METHODS, default=["meta_ppo"])
     bench.add_argument("--backend", choices=BACKENDS, default="processes")

@@ -17,6 +17,7 @@ from stackmeta_lite.baselines import QLearningResponse
 from stackmeta_lite.games import BATTLE_OF_THE_SEXES, make_game
 from stackmeta_lite.iterated import IteratedGame
 from stackmeta_lite.leader import train_leader
+from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.qlearning import QLearningConfig
 
@@ -36,7 +37,8 @@ def battle_of_the_sexes_run(
     the leader's greedy action (0 = its own choice)."""
     iterated = IteratedGame(make_game(BATTLE_OF_THE_SEXES), horizon=1)
     respond = QLearningResponse(iterated, follower, np.random.default_rng(seed), reset=reset)
-    run = train_leader(iterated, respond, "pg", leader, seed, episode_cost=respond.episode_cost)
+    with torch_threads(1):
+        run = train_leader(iterated, respond, "pg", leader, seed, episode_cost=respond.episode_cost)
     return pd.DataFrame(
         {
             "seed": seed,
@@ -51,7 +53,11 @@ def battle_of_the_sexes_run(
 def battle_of_the_sexes(seeds: Iterable[int] = range(4), **configs) -> pd.DataFrame:
     """Both variants (Q-table reset and continuous) for every seed, as one tidy table."""
     return pd.concat(
-        [battle_of_the_sexes_run(seed, reset, **configs) for reset in (True, False) for seed in seeds],
+        [
+            battle_of_the_sexes_run(seed, reset, **configs)
+            for reset in (True, False)
+            for seed in seeds
+        ],
         ignore_index=True,
     )
 

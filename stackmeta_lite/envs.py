@@ -226,7 +226,9 @@ class FollowerEnv(gymnasium.Env):
 
     def step(self, action: int):
         if not self.action_space.contains(np.int64(action)):
-            raise ValueError(f"follower action must lie in [0, {self.action_space.n}), got {action}")
+            raise ValueError(
+                f"follower action must lie in [0, {self.action_space.n}), got {action}"
+            )
         it = self.iterated
         leader = int(self.table[self.state])
         r_leader, r_follower = it.rewards(leader, int(action), centred=self.centred)

@@ -18,13 +18,18 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-import torch
 from tqdm.auto import tqdm
 
 from stackmeta_lite.baselines import QLearningResponse
 from stackmeta_lite.games import make_game
 from stackmeta_lite.iterated import IteratedGame, expected_returns
-from stackmeta_lite.leader import LeaderConfig, default_config, greedy_follower_response, train_leader
+from stackmeta_lite.leader import (
+    LeaderConfig,
+    default_config,
+    greedy_follower_response,
+    train_leader,
+)
+from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
 from stackmeta_lite.learners.qlearning import QLearningConfig
@@ -38,9 +43,9 @@ VALUE_TOLERANCE = 0.01
 """A leader 'reaches the optimum' within this many raw payoff units per step (issue target)."""
 GAP_TOLERANCE = 1e-6
 
-FOLLOWER_PRETRAIN = PGConfig(lr=0.05, batch_steps=100, iterations=300, baseline=True)
-"""Our meta pre-training: the paper's PG with a per-step baseline, lr 0.05, 300 iterations
-(the paper: no baseline, lr 0.02, 500 iterations)."""
+FOLLOWER_PRETRAIN = PGConfig(lr=0.05, batch_steps=100, iterations=200, gamma=0.9, baseline=True)
+"""Our meta pre-training: the paper's PG and batches with a per-step baseline, gamma 0.9, lr 0.05
+and 200 iterations (the paper: no baseline, RLlib's gamma 0.99, lr 0.02, 500 iterations)."""
 LEADER_PPO = PPOConfig(lr=0.008, batch_steps=500, iterations=20)
 """Our PPO leader: the paper's lr, batches of 500 steps instead of 1000, 20 updates."""
 BASELINE_PPO = PPOConfig(lr=0.008, batch_steps=150, iterations=250)
@@ -79,28 +84,44 @@ def check_run(game: str, seed: int, method: str) -> None:
         raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
 
 
-def run(game: str, seed: int, method: str = "meta_ppo", config: RunConfig = RunConfig()) -> pd.DataFrame:
+def run(
+    game: str, seed: int, method: str = "meta_ppo", config: RunConfig = RunConfig()
+) -> pd.DataFrame:
     """One run as a tidy table, one row per leader update (see the module docstring)."""
     check_run(game, seed, method)
+    with torch_threads(1):
+        return _run(game, seed, method, config)
+
+
+def _run(game: str, seed: int, method: str, config: RunConfig) -> pd.DataFrame:
     iterated = IteratedGame(make_game(game), config.horizon)
     leader_config = config.leader_config(method)
     if method == "ppo_qlearn":
         respond = QLearningResponse(iterated, config.qlearning, np.random.default_rng(seed))
-        leader = train_leader(iterated, respond, "ppo", leader_config, seed, StepCounter(),
-                              respond.episode_cost)
+        leader = train_leader(
+            iterated, respond, "ppo", leader_config, seed, StepCounter(), respond.episode_cost
+        )
         rows = _baseline_rows(iterated, leader, respond)
     else:
-        pre = pretrain_follower(iterated, config.follower, seed, record_every=config.follower.iterations)
+        pre = pretrain_follower(
+            iterated, config.follower, seed, record_every=config.follower.iterations
+        )
         respond = greedy_follower_response(iterated, pre.follower.greedy())
         steps = StepCounter(pre.steps.with_queries, pre.steps.plain)
-        leader = train_leader(iterated, respond, method.removeprefix("meta_"), leader_config, seed,
-                              steps)
+        leader = train_leader(
+            iterated, respond, method.removeprefix("meta_"), leader_config, seed, steps
+        )
         rows = _meta_rows(iterated, pre.follower, leader)
-        check = verify(pre.follower, iterated, leader.tables[-1],
-                       replace(config.follower, iterations=config.verify_iterations), seed)
+        check = verify(
+            pre.follower,
+            iterated,
+            leader.tables[-1],
+            replace(config.follower, iterations=config.verify_iterations),
+            seed,
+        )
         rows["finetune_improvement"] = check.finetune_improvement
         rows["verified"] = check.best_responding and check.finetune_improvement <= GAP_TOLERANCE
-    table = _with_optima(iterated, rows)
+    table = add_optima(iterated, rows)
     table.insert(0, "method", method)
     table.insert(0, "seed", seed)
     table.insert(0, "game", game)
@@ -121,6 +142,7 @@ def _baseline_rows(iterated: IteratedGame, leader, respond: QLearningResponse) -
     leader_returns = respond(tables) + iterated.horizon * iterated.game.offset
     gaps = best_response_gap(iterated, tables, respond.last_follower_tables)
     rows = _rows(iterated, leader, tables, leader_returns, gaps)
+    rows["steps_with_queries"] = rows["steps_plain"]  # no query phase: the conventions agree
     rows["finetune_improvement"] = np.nan
     rows["verified"] = gaps[-1] <= GAP_TOLERANCE
     return rows
@@ -142,7 +164,9 @@ def _rows(iterated, leader, tables, leader_returns, gaps) -> pd.DataFrame:
     )
 
 
-def _with_optima(iterated: IteratedGame, rows: pd.DataFrame) -> pd.DataFrame:
+def add_optima(iterated: IteratedGame, rows: pd.DataFrame) -> pd.DataFrame:
+    """Add the exact optima, ``equilibrium_value`` and ``at_optimum`` to evaluation rows; an
+    equilibrium value above the exact strong Stackelberg value raises (it is a bug)."""
     strong = solve_iterated(iterated, "stationary", "strong").per_step
     weak = solve_iterated(iterated, "stationary", "weak").per_step
     best_responding = rows["best_response_gap"] <= GAP_TOLERANCE
@@ -191,7 +215,6 @@ def steps_to_optimum(results: pd.DataFrame, steps: str = "steps_with_queries") -
 
 
 def _run_star(args: tuple) -> pd.DataFrame:
-    torch.set_num_threads(1)  # tiny models: extra threads only contend for the cores
     return run(*args)
 
 
@@ -235,9 +258,7 @@ def _run_ray(jobs: list[tuple], bar) -> list[pd.DataFrame]:
     try:
         import ray
     except ImportError as error:
-        raise RuntimeError(
-            "the ray backend needs Ray: pip install -e '.[ray]'"
-        ) from error
+        raise RuntimeError("the ray backend needs Ray: pip install -e '.[ray]'") from error
     if not ray.is_initialized():
         ray.init(include_dashboard=False, log_to_driver=False)
     remote = ray.remote(_run_star)

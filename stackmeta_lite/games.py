@@ -1,4 +1,4 @@
-"""Bimatrix games: the 12 canonical symmetric 2x2 games, the one-shot Battle of the Sexes, and your own.
+"""Bimatrix games: the 12 canonical 2x2 games, the one-shot Battle of the Sexes, and your own.
 
 Payoff convention, used everywhere in this package: ``leader_payoffs[a, b]`` and
 ``follower_payoffs[a, b]`` are the rewards when the leader plays row ``a`` and the follower plays
@@ -50,9 +50,7 @@ def _as_payoff_array(values: object, who: str) -> np.ndarray:
     bad = np.argwhere(~np.isfinite(array))
     if bad.size:
         row, col = bad[0]
-        raise ValueError(
-            f"{who} payoffs must be finite; entry [{row}, {col}] is {array[row, col]}"
-        )
+        raise ValueError(f"{who} payoffs must be finite; entry [{row}, {col}] is {array[row, col]}")
     array.setflags(write=False)
     return array
 
@@ -66,7 +64,7 @@ def _action_names(names: tuple[str, ...] | None, count: int, who: str) -> tuple[
     return names
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class BimatrixGame:
     """A two-player normal-form game between a leader (rows) and a follower (columns).
 
@@ -89,7 +87,9 @@ class BimatrixGame:
                 f"leader payoffs have shape {leader.shape} but follower payoffs have shape "
                 f"{follower.shape}; both must be (leader actions, follower actions)"
             )
-        offset = float((leader.mean() + follower.mean()) / 2) if self.offset is None else self.offset
+        offset = (
+            float((leader.mean() + follower.mean()) / 2) if self.offset is None else self.offset
+        )
         if not np.isfinite(offset):
             raise ValueError(f"offset must be finite, got {offset}")
         object.__setattr__(self, "leader_payoffs", leader)
@@ -99,6 +99,25 @@ class BimatrixGame:
         object.__setattr__(self, "leader_actions", names)
         names = _action_names(self.follower_actions, leader.shape[1], "follower")
         object.__setattr__(self, "follower_actions", names)
+
+    def _key(self) -> tuple:
+        return (
+            self.name,
+            self.leader_actions,
+            self.follower_actions,
+            self.offset,
+            self.leader_payoffs.shape,
+            self.leader_payoffs.tobytes(),
+            self.follower_payoffs.tobytes(),
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BimatrixGame):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     @property
     def n_leader_actions(self) -> int:
@@ -135,11 +154,13 @@ def from_cells(
     """A 2x2 game from its (leader, follower) payoffs in the cell order CC, CD, DC, DD."""
     if len(cells) != 4 or any(len(cell) != 2 for cell in cells):
         raise ValueError(
-            f"a 2x2 game needs 4 (leader, follower) cells in the order CC, CD, DC, DD; got {cells!r}"
+            "a 2x2 game needs 4 (leader, follower) cells in the order CC, CD, DC, DD; "
+            f"got {cells!r}"
         )
     array = np.asarray(cells, dtype=float).reshape(2, 2, 2)
-    return BimatrixGame(array[..., 0], array[..., 1], name=name, leader_actions=actions,
-                        follower_actions=actions)
+    return BimatrixGame(
+        array[..., 0], array[..., 1], name=name, leader_actions=actions, follower_actions=actions
+    )
 
 
 def make_game(name: str) -> BimatrixGame:

@@ -4,7 +4,8 @@ An episode has ``horizon`` steps (10 in the paper). State 0 is the first step; a
 is ``1 + a_leader + n * a_follower`` with ``n`` leader actions, so a 2x2 game has the 5 states
 0 (start), 1 (C,C), 2 (D,C), 3 (C,D) and 4 (D,D). A *leader table* gives the leader's action in
 every state. It is also the leader's answers to the paper's queries, and its base-``n`` code is
-the context ``omega`` the follower observes next to its state: ``5 x 32 = 160`` observations for 2x2.
+the context ``omega`` the follower observes next to its state: ``5 x 32 = 160`` observations
+for 2x2.
 
 Scales: *raw* rewards are the game's payoffs (1..4 for the canonical games); *centred* rewards
 subtract ``game.offset`` (2.5 for the canonical games), as in training in the paper.
@@ -160,7 +161,10 @@ def expected_returns(
             r_leader, r_follower = iterated.rewards(tables, b, centred=False)
             leader_return += (mass * r_leader).sum(axis=1)
             follower_return += (mass * r_follower).sum(axis=1)
-            np.add.at(new_dist, (np.broadcast_to(rows, tables.shape), iterated.next_state(tables, b)),
-                      mass)
+            np.add.at(
+                new_dist,
+                (np.broadcast_to(rows, tables.shape), iterated.next_state(tables, b)),
+                mass,
+            )
         dist = new_dist
     return leader_return, follower_return

@@ -95,7 +95,9 @@ def _train_policy_gradient(iterated, respond, method, config, rng, steps, episod
     run = LeaderRun()
     for _ in range(config.iterations):
         probabilities = policy.probabilities()
-        tables = sample_actions(np.broadcast_to(probabilities, (n_episodes, *probabilities.shape)), rng)
+        tables = sample_actions(
+            np.broadcast_to(probabilities, (n_episodes, *probabilities.shape)), rng
+        )
         returns = torch.as_tensor(respond(tables), dtype=torch.float32)
         steps.add_episodes(iterated, n_episodes * episode_cost)
         actions = torch.as_tensor(tables)

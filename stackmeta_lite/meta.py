@@ -9,6 +9,7 @@ and ``steps_plain`` (10). Returns are raw per-step values on the game's scale (1
 from __future__ import annotations
 
 import math
+from copy import deepcopy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,8 +39,12 @@ def episodes_per_batch(iterated: IteratedGame, batch_steps: int) -> int:
     return math.ceil(batch_steps / iterated.steps_per_episode(with_queries=True))
 
 
-def follower_policies_for(follower: CategoricalPolicy, iterated: IteratedGame,
-                          leader_tables: np.ndarray, greedy: bool = True) -> np.ndarray:
+def follower_policies_for(
+    follower: CategoricalPolicy,
+    iterated: IteratedGame,
+    leader_tables: np.ndarray,
+    greedy: bool = True,
+) -> np.ndarray:
     """The follower's (B, S, m) action probabilities against each leader table (B, S)."""
     contexts = iterated.context(leader_tables)
     observations = iterated.follower_observation(np.arange(iterated.n_states), contexts[:, None])
@@ -108,11 +113,13 @@ def train_follower_pg(
 
 def pretrain_follower(
     iterated: IteratedGame,
-    config: PGConfig = PGConfig(),
+    config: PGConfig | None = None,
     seed: int = 0,
     record_every: int = 10,
 ) -> PretrainResult:
-    """Phase 1: meta pre-training of the contextual follower against random leader tables."""
+    """Phase 1: meta pre-training of the contextual follower against random leader tables
+    (``config`` defaults to the paper's follower PG)."""
+    config = config or PGConfig()
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     n_obs = iterated.n_follower_observations
@@ -153,7 +160,7 @@ def verify(
     follower: CategoricalPolicy,
     iterated: IteratedGame,
     leader_table: np.ndarray,
-    config: PGConfig = PGConfig(iterations=50),
+    config: PGConfig | None = None,
     seed: int = 0,
     tolerance: float = 1e-6,
 ) -> Verification:
@@ -161,8 +168,8 @@ def verify(
     measure the change of its return, next to the exact best-response gaps."""
     table = iterated.check_leader_tables(np.atleast_2d(leader_table))
     before = follower_policies_for(follower, iterated, table)
-    copy = CategoricalPolicy(iterated.n_follower_observations, iterated.n_follower_actions)
-    copy.load_state_dict(follower.state_dict())
+    config = config or PGConfig(iterations=50)
+    copy = deepcopy(follower)
     train_follower_pg(copy, iterated, config, np.random.default_rng(seed), leader_tables=table)
     after = follower_policies_for(copy, iterated, table)
     returns_before = expected_returns(iterated, table, before)[1]

@@ -1,4 +1,5 @@
-"""Exact Stackelberg solutions: the iterated game over memory-1 leader tables, and the one-shot game.
+"""Exact Stackelberg solutions of the iterated game over memory-1 leader tables, and of the
+one-shot game.
 
 The leader commits to a deterministic memory-1 table (the paper's queries fix exactly that). The
 follower best-responds within one of two classes:
@@ -20,8 +21,8 @@ from typing import Literal
 import numpy as np
 from scipy.optimize import linprog
 
-from stackmeta_lite.games import BimatrixGame
 from stackmeta_lite.batched import play_tables
+from stackmeta_lite.games import BimatrixGame
 from stackmeta_lite.iterated import IteratedGame, expected_returns
 
 FollowerClass = Literal["stationary", "time_aware"]
@@ -185,8 +186,8 @@ def best_response_gap(
     probabilities or B, S tables) against leader tables (B, S); raw per episode, >= 0."""
     tables = iterated.check_leader_tables(np.atleast_2d(leader_tables))
     policies = np.asarray(follower_policies)
-    if policies.ndim == tables.ndim:
-        table = iterated.check_follower_tables(policies)
+    if policies.ndim < 3:  # deterministic tables, not probabilities
+        table = iterated.check_follower_tables(np.atleast_2d(policies))
         policies = np.eye(iterated.n_follower_actions)[table]
     _, actual = expected_returns(iterated, tables, policies)
     _, _, best = best_responses(iterated, tables, follower_class)
@@ -256,7 +257,5 @@ def mixed_stackelberg(game: BimatrixGame) -> OneShotCommitment:
 def pure_nash_equilibria(game: BimatrixGame) -> list[tuple[int, int]]:
     """All pure Nash equilibria (leader action, follower action) of the one-shot game."""
     leader_best = game.leader_payoffs >= game.leader_payoffs.max(axis=0, keepdims=True) - _TOL
-    follower_best = (
-        game.follower_payoffs >= game.follower_payoffs.max(axis=1, keepdims=True) - _TOL
-    )
+    follower_best = game.follower_payoffs >= game.follower_payoffs.max(axis=1, keepdims=True) - _TOL
     return [tuple(int(i) for i in cell) for cell in np.argwhere(leader_best & follower_best)]

@@ -43,6 +43,8 @@ def test_seller_led_tables() -> None:
     assert order.greedy_price(np.array([3]), follower) == 0.5
     assert np.isnan(order.greedy_price(np.array([4]), follower))  # 0.75 is rejected
     assert order.describe(np.array([0])) == "keep"
+    assert order.context_rows(np.array([3])).tolist() == [15, 16, 17, 18, 19]
+    assert order.describe_response(ACCEPT) == "accept"
 
 
 def test_buyer_led_tables() -> None:
@@ -55,6 +57,8 @@ def test_buyer_led_tables() -> None:
     assert seller.argmax() == 2 and buyer.argmax(axis=1).tolist() == [1, 1, 0, 0, 0]
     assert order.greedy_price(answers, follower) == 0.25
     assert order.describe(answers) == "accept 0.0/0.25"
+    assert order.context_rows(answers).tolist() == [3]
+    assert order.describe_response(2) == "offer 0.25"
 
 
 @pytest.mark.parametrize("order", ["seller", "buyer"])
@@ -64,6 +68,7 @@ def test_ci_budget_learns_the_smoke_property(order: str) -> None:
     phases = result.curves["phase"].unique().tolist()
     assert phases == ["pretrain", "leader", "eval", "verify", "verify_eval"]
     assert result.curves["agent_steps"].is_monotonic_increasing
+    assert result.summary["best_response_gap"] >= 0.0  # the learned response is one of those tried
 
 
 def test_seeded_runs_give_the_same_numbers() -> None:

@@ -63,7 +63,8 @@ def test_tit_for_tat_against_always_cooperate():
     np.testing.assert_array_equal(episode["states"][0], [0] + [1] * 9)
 
 
-def test_rollout_and_play_tables_agree(rng=np.random.default_rng(0)):
+def test_rollout_and_play_tables_agree():
+    rng = np.random.default_rng(0)
     leaders = rng.integers(0, 2, (50, 5))
     followers = rng.integers(0, 2, (50, 5))
     rows = np.arange(50)

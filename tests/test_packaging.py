@@ -1,7 +1,7 @@
 """environment.yml mirrors pyproject.toml, and its pip list resolves.
 
 The conda environment (used by Binder and by conda users) must install what `make venv` installs:
-the dependencies and the atari, book and test extras, with the same pins.
+the dependencies and the atari, book, test, ray and lab extras, with the same pins.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
-MIRRORED_EXTRAS = ("atari", "book", "test")
+MIRRORED_EXTRAS = ("atari", "book", "test", "ray", "lab")
 TORCH_PIN = "==2.13.0"
 
 

@@ -3,10 +3,13 @@
 Phase 1 pre-trains the contextual follower against uniformly random leader answers (new ones each
 game); phase 2 trains the leader against that follower, frozen and greedy; phase 3 freezes the
 greedy leader and fine-tunes a copy of the follower on it alone, which should not gain if the pair
-is a Stackelberg equilibrium. Only trade choices are learned: the scripted AimShooter shoots for
-both players, because the Stackelberg structure lies in the trade and learning to shoot is beyond
-a CPU budget. A follower decision is credited with its bullet's credit (price plus that bullet's
-kills, see ``ledger``); a leader's answers are credited with its whole game's reward.
+is a Stackelberg equilibrium. A direct check also replays the evaluation games with each pure
+follower response to the learned leader (``best_response_gap``, follower reward per game).
+
+Only trade choices are learned: the scripted AimShooter shoots for both players, because the
+Stackelberg structure lies in the trade and learning to shoot is beyond a CPU budget. A follower
+decision is credited with its bullet's credit (price plus that bullet's kills, see ``ledger``); a
+leader's answers are credited with its whole game's reward.
 
 Units: prices and rewards in reward units (rewards per game); ``agent_steps`` counts emulator
 agent steps (frame skip 4) of training games only; the leader's query answers are not env steps.
@@ -39,7 +42,8 @@ Batch = list[tuple[np.ndarray, Game]]
 @dataclass(frozen=True)
 class TradeBudget:
     """The three phases as PG configs (``batch_steps`` in agent steps, rounded up to whole games;
-    ``iterations`` = updates) and the greedy evaluation games before and after phase 3."""
+    ``iterations`` = updates; ``gamma`` unused, credits are per bullet) and the greedy evaluation
+    games before and after phase 3."""
 
     follower: PGConfig
     leader: PGConfig
@@ -56,7 +60,7 @@ def budget_for(order: str, ci: bool) -> TradeBudget:
     The buyer-led follower has 32 contexts to learn, the seller-led one 5, so it pre-trains longer.
     """
     check_choice("order", order, tuple(ORDERS))
-    games = 3 if ci else 10  # games per update
+    games = 3 if ci else 10  # about this many games per update
     pretrain = {"seller": 6, "buyer": 20}[order] if ci else {"seller": 30, "buyer": 100}[order]
 
     def pg(iterations: int) -> PGConfig:
@@ -192,6 +196,22 @@ def batch_stats(batch: Batch) -> dict[str, float]:
     }
 
 
+def pure_response_rewards(
+    trainer: Trainer, follower: CategoricalPolicy, answers: np.ndarray, seeds: np.ndarray
+) -> np.ndarray:
+    """The follower's mean reward per game on the games of ``seeds`` for each of its actions,
+    played in every table row that the leader's ``answers`` reach (a direct best-response check)."""
+    order = trainer.order
+    tables = follower.greedy()[None].repeat(order.n_follower_actions, axis=0)
+    tables[:, order.context_rows(answers)] = np.arange(order.n_follower_actions)[:, None]
+    follower_index = 1 - order.leader_index
+    rewards = []
+    for table in tables:
+        batch = trainer.batch(0, lambda: answers, np.eye(order.n_follower_actions)[table], seeds)
+        rewards.append(np.mean([game.rewards[follower_index] for _, game in batch]))
+    return np.array(rewards)
+
+
 @dataclass
 class ExperimentResult:
     """Tidy curves (one row per update or evaluation), a one-row summary, and the policies."""
@@ -247,6 +267,7 @@ def run_experiment(order: str, seed: int, budget: TradeBudget | None = None) -> 
         return record(phase, policy)(batch, 0)
 
     before = evaluate("eval", follower)
+    alternatives = pure_response_rewards(trainer, follower, committed, eval_seeds)
     tuned = copy.deepcopy(follower)
     rows += [before]
     rows += train_follower(
@@ -259,6 +280,8 @@ def run_experiment(order: str, seed: int, budget: TradeBudget | None = None) -> 
     summary = {key: before[key] for key in kept}
     summary |= {key: float(before[key]) for key in ("trade_rate", "seller_reward", "buyer_reward")}
     summary |= {
+        "best_response": spec.describe_response(int(alternatives.argmax())),
+        "best_response_gap": float(alternatives.max() - before[follower_reward]),
         "verify_greedy_price": after["greedy_price"],
         "verify_follower_gain": float(after[follower_reward] - before[follower_reward]),
         "agent_steps": trainer.agent_steps,

@@ -18,6 +18,11 @@ from stackmeta_lite.atari.market import ACCEPT, BUYER, KEEP, PRICES, SELLER
 N_PRICES = len(PRICES)
 
 
+def seller_choice_name(choice: int) -> str:
+    """``keep``, or ``offer <price>`` for seller choice k in 1..5."""
+    return "keep" if choice == KEEP else f"offer {PRICES[choice - 1]}"
+
+
 @dataclass(frozen=True)
 class Order:
     """Who leads (``"seller"`` or ``"buyer"``) and the sizes of both players' tables."""
@@ -37,16 +42,22 @@ class Order:
         """The follower's context: the leader's answers (n_queries,) read as a base-n number."""
         return int(np.dot(answers, self.n_answers ** np.arange(self.n_queries)))
 
+    def context_rows(self, answers: np.ndarray) -> np.ndarray:
+        """The follower's table rows (observations) that these leader answers can reach."""
+        context = self.context(answers)
+        if self.leader == "seller":
+            return context * N_PRICES + np.arange(N_PRICES)
+        return np.array([context])
+
     def trade_probs(
         self, answers: np.ndarray, follower_probs: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Per-game trade probabilities: the seller's (6,) and the buyer's per price (5, 2), given
         the leader's answers and the follower's (n_follower_observations, actions) table."""
-        context = self.context(answers)
+        rows = follower_probs[self.context_rows(answers)]
         if self.leader == "seller":
-            seller = np.eye(N_PRICES + 1)[answers[0]]
-            return seller, follower_probs[context * N_PRICES + np.arange(N_PRICES)]
-        return follower_probs[context], np.eye(2)[answers]
+            return np.eye(N_PRICES + 1)[answers[0]], rows
+        return rows[0], np.eye(2)[answers]
 
     def follower_decisions(
         self, answers: np.ndarray, game: Game
@@ -75,9 +86,15 @@ class Order:
     def describe(self, answers: np.ndarray) -> str:
         """The leader's answers in words: ``keep``/``offer 0.5``, or the accepted prices."""
         if self.leader == "seller":
-            return "keep" if answers[0] == KEEP else f"offer {PRICES[answers[0] - 1]}"
+            return seller_choice_name(answers[0])
         accepted = [str(p) for p, a in zip(PRICES, answers, strict=True) if a == ACCEPT]
         return "accept " + "/".join(accepted) if accepted else "accept none"
+
+    def describe_response(self, action: int) -> str:
+        """A follower action in words: ``reject``/``accept``, or ``keep``/``offer 0.5``."""
+        if self.leader == "seller":
+            return "accept" if action == ACCEPT else "reject"
+        return seller_choice_name(action)
 
 
 ORDERS: dict[str, Order] = {

@@ -20,28 +20,39 @@ from stackmeta_lite.validation import check_positive_int, check_range
 
 @dataclass(frozen=True)
 class DQNConfig:
-    """DQN hyperparameters; lr, batch size and learning start follow the paper's Table 1."""
+    """DQN hyperparameters; the paper's Table 1 values are noted where ours differ."""
 
-    lr: float = 0.001  # Adam step size
-    batch_size: int = 1024  # replay samples per update (paper train_batch_size)
-    learning_starts: int = 334  # episodes before learning (paper: 5000 steps / 15 per episode)
-    iterations: int = 3000  # updates, one episode each (paper: 20000 with fragments of 10 steps)
+    lr: float = 0.03  # Adam step size (paper 0.001: too slow for a one-hot Q table, see notes)
+    batch_size: int = 256  # replay samples per update (paper train_batch_size 1024)
+    learning_starts: int = 50  # episodes before learning (paper: 5000 steps = 334 episodes)
+    iterations: int = 1000  # updates, one episode each (paper: 20000 with fragments of 10 steps)
     episodes_per_iteration: int = 1
     target_update: int = 50  # updates between target-network copies
     epsilon_start: float = 1.0
     epsilon_end: float = 0.02
-    exploration_episodes: int = 1500
+    exploration_episodes: int = 500
     buffer_size: int = 50_000  # transitions
     hidden: int | None = None
 
     def __post_init__(self) -> None:
         check_range("lr", self.lr, 0.0, low_open=True)
-        for name in ("batch_size", "iterations", "episodes_per_iteration", "target_update",
-                     "exploration_episodes", "buffer_size"):
+        for name in (
+            "batch_size",
+            "iterations",
+            "episodes_per_iteration",
+            "target_update",
+            "exploration_episodes",
+            "buffer_size",
+        ):
             check_positive_int(name, getattr(self, name))
-        if isinstance(self.learning_starts, bool) or not isinstance(self.learning_starts, int) \
-                or self.learning_starts < 0:
-            raise ValueError(f"learning_starts must be an integer >= 0, got {self.learning_starts!r}")
+        if (
+            isinstance(self.learning_starts, bool)
+            or not isinstance(self.learning_starts, int)
+            or self.learning_starts < 0
+        ):
+            raise ValueError(
+                f"learning_starts must be an integer >= 0, got {self.learning_starts!r}"
+            )
         check_range("epsilon_start", self.epsilon_start, 0.0, 1.0)
         check_range("epsilon_end", self.epsilon_end, 0.0, 1.0)
         if self.hidden is not None:
@@ -66,7 +77,15 @@ class QueryDQN:
         self.target = _q_network(self.n_nodes, n_actions, config.hidden)
         self.target.load_state_dict(self.q.state_dict())
         self.optimizer = torch.optim.Adam(self.q.parameters(), lr=config.lr)
-        self.buffer = {key: [] for key in ("node", "action", "reward", "next", "done")}
+        size = config.buffer_size
+        self.buffer = {
+            "node": np.zeros(size, dtype=np.int64),
+            "action": np.zeros(size, dtype=np.int64),
+            "reward": np.zeros(size, dtype=np.float32),
+            "next": np.zeros(size, dtype=np.int64),
+            "done": np.zeros(size, dtype=bool),
+        }
+        self.stored = 0  # transitions written so far; the buffer is a ring
         self.episodes = 0
         self.updates = 0
 
@@ -102,24 +121,26 @@ class QueryDQN:
         """Store the transitions of finished episodes (tables and centred returns)."""
         for k in range(self.n_states):
             last = k == self.n_states - 1
-            self.buffer["node"].extend(self._nodes(tables, k))
-            self.buffer["action"].extend(tables[:, k])
-            self.buffer["reward"].extend(returns if last else np.zeros(len(tables)))
-            self.buffer["next"].extend(self._nodes(tables, k + 1) if not last else self._nodes(tables, k))
-            self.buffer["done"].extend(np.full(len(tables), last))
-        excess = len(self.buffer["node"]) - self.config.buffer_size
-        if excess > 0:
-            for values in self.buffer.values():
-                del values[:excess]
+            transitions = {
+                "node": self._nodes(tables, k),
+                "action": tables[:, k],
+                "reward": returns if last else np.zeros(len(tables)),
+                "next": self._nodes(tables, k if last else k + 1),
+                "done": np.full(len(tables), last),
+            }
+            slots = (self.stored + np.arange(len(tables))) % self.config.buffer_size
+            for key, values in transitions.items():
+                self.buffer[key][slots] = values
+            self.stored += len(tables)
         self.episodes += len(tables)
 
     def learn(self) -> None:
         """One gradient step on a replay minibatch, once enough episodes are stored."""
         if self.episodes < max(self.config.learning_starts, 1):
             return
-        size = len(self.buffer["node"])
+        size = min(self.stored, self.config.buffer_size)
         index = self.rng.integers(0, size, min(self.config.batch_size, size))
-        batch = {key: np.asarray(values)[index] for key, values in self.buffer.items()}
+        batch = {key: values[index] for key, values in self.buffer.items()}
         with torch.no_grad():
             next_values = self._values(self.target, batch["next"]).max(-1).values
             targets = torch.as_tensor(batch["reward"], dtype=torch.float32) + torch.where(

@@ -51,7 +51,9 @@ def train_q_followers(
             leader_action = tables[rows, state]
             _, reward = iterated.rewards(leader_action, action, centred=True)
             nxt = iterated.next_state(leader_action, action)
-            bootstrap = 0.0 if t == iterated.horizon - 1 else config.gamma * q_tables[rows, nxt].max(-1)
+            bootstrap = (
+                0.0 if t == iterated.horizon - 1 else config.gamma * q_tables[rows, nxt].max(-1)
+            )
             target = reward + bootstrap
             q_tables[rows, state, action] += config.lr * (target - q_tables[rows, state, action])
             state = nxt

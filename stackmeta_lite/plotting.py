@@ -1,0 +1,388 @@
+"""Plots for the book, with one seaborn style for every chapter.
+
+Every function reads a tidy table (one row per observation) and returns a matplotlib ``Figure``;
+the chapters display it. Leader values are raw per-step payoffs (1..4 for the canonical games) and
+best-response gaps are raw follower payoff per step, as in ``stackmeta_lite.experiments``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+
+from stackmeta_lite.games import CANONICAL_GAMES, BimatrixGame, make_game
+from stackmeta_lite.iterated import IteratedGame
+
+METHOD_LABELS: dict[str, str] = {
+    "meta_ppo": "PPO + meta-RL follower",
+    "meta_pg": "PG + meta-RL follower",
+    "meta_dqn": "DQN + meta-RL follower",
+    "ppo_qlearn": "PPO + Q-learn (Brero et al.)",
+}
+"""Legend names of the experiment methods."""
+
+STEP_LABELS: dict[str, str] = {
+    "steps_with_queries": "env steps (with the 5 query steps per episode, the paper's count)",
+    "steps_plain": "env steps (play steps only)",
+}
+
+FOLLOWER_LABELS: dict[str, str] = {
+    "reset": "Q-table reset",
+    "continuous": "continuous learning",
+}
+
+
+def set_style() -> None:
+    """The book's one plotting style: seaborn whitegrid, colorblind palette, compact figures."""
+    sns.set_theme(
+        context="notebook",
+        style="whitegrid",
+        palette="colorblind",
+        rc={
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "figure.figsize": (7.0, 4.0),
+            "axes.titlesize": 11,
+            "axes.labelsize": 10,
+            "legend.fontsize": 9,
+            "legend.title_fontsize": 9,
+            "xtick.labelsize": 9,
+            "ytick.labelsize": 9,
+        },
+    )
+
+
+def palette(keys: Sequence[str]) -> dict[str, tuple]:
+    """Fixed colours for ``keys`` in order, from the style's palette."""
+    colours = sns.color_palette("colorblind", max(len(keys), 3))
+    return {key: colours[i] for i, key in enumerate(keys)}
+
+
+def method_palette() -> dict[str, tuple]:
+    """One colour per experiment method, the same in every chapter."""
+    return palette(list(METHOD_LABELS))
+
+
+def table_label(iterated: IteratedGame, table: Sequence[int]) -> str:
+    """A leader table as letters in state order (start, CC, DC, CD, DD), e.g. 'DCCDD'."""
+    names = iterated.game.leader_actions
+    return "".join(names[int(a)][0] for a in table)
+
+
+def _payoff_heatmap(ax: plt.Axes, game: BimatrixGame, vmin: float, vmax: float) -> None:
+    ax.imshow(game.leader_payoffs, cmap="crest", vmin=vmin, vmax=vmax)
+    for i in range(game.n_leader_actions):
+        for j in range(game.n_follower_actions):
+            leader = game.leader_payoffs[i, j]
+            follower = game.follower_payoffs[i, j]
+            ax.text(
+                j,
+                i,
+                f"{leader:g}, {follower:g}",
+                ha="center",
+                va="center",
+                fontsize=10,
+                color="white" if leader > (vmin + vmax) / 2 else "black",
+            )
+    ax.set_xticks(range(game.n_follower_actions), game.follower_actions)
+    ax.set_yticks(range(game.n_leader_actions), game.leader_actions)
+    ax.tick_params(length=0)
+    ax.grid(False)
+    ax.set_title(game.name.replace("_", " "))
+
+
+def payoff_grid(games: Sequence[str] = CANONICAL_GAMES, ncols: int = 4) -> Figure:
+    """Small 2x2 heat maps of the leader's payoff, one per game, each cell annotated
+    'leader, follower' (raw 1..4); rows are the leader's action, columns the follower's."""
+    nrows = int(np.ceil(len(games) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(2.1 * ncols, 2.1 * nrows), squeeze=False)
+    loaded = [make_game(name) for name in games]
+    vmin = min(g.leader_payoffs.min() for g in loaded)
+    vmax = max(g.leader_payoffs.max() for g in loaded)
+    for ax, game in zip(axes.flat, loaded, strict=False):
+        _payoff_heatmap(ax, game, vmin, vmax)
+    for ax in axes.flat[len(loaded) :]:
+        ax.set_visible(False)
+    fig.supxlabel("follower's action", fontsize=10)
+    fig.supylabel("leader's action", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def pretraining_curves(
+    history: pd.DataFrame,
+    steps: str = "steps_with_queries",
+    hue: str = "game",
+    reference: pd.DataFrame | None = None,
+    reference_label: str = "reference",
+) -> Figure:
+    """Mean best-response gap over all leader tables (raw per step) against env steps, one line
+    per ``hue`` value with a min-max band over seeds; ``reference`` (same columns) is drawn as a
+    dashed black line, e.g. another configuration."""
+    fig, ax = plt.subplots(figsize=(8.0, 4.2))
+    sns.lineplot(data=history, x=steps, y="best_response_gap", hue=hue, errorbar=("pi", 100), ax=ax)
+    if reference is not None:
+        sns.lineplot(
+            data=reference,
+            x=steps,
+            y="best_response_gap",
+            color="black",
+            linestyle="--",
+            errorbar=None,
+            label=reference_label,
+            ax=ax,
+        )
+    ax.set_yscale("symlog", linthresh=0.01)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel(STEP_LABELS.get(steps, steps))
+    ax.set_ylabel("mean best-response gap\n(follower payoff per step)")
+    ax.legend(title="", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def gap_heatmap(gaps: pd.DataFrame, row: str = "game", column: str = "table") -> Figure:
+    """Heat map of the exact best-response gap (raw follower payoff per step) of a pre-trained
+    follower: one row per ``row`` value, one column per leader table."""
+    grid = gaps.pivot_table(index=row, columns=column, values="gap", sort=False)
+    height = 0.9 + 0.32 * len(grid)
+    fig, ax = plt.subplots(figsize=(9.0, height))
+    vmax = max(float(np.nanmax(grid.to_numpy())), 0.1)
+    sns.heatmap(
+        grid,
+        ax=ax,
+        cmap="rocket_r",
+        vmin=0.0,
+        vmax=vmax,
+        linewidths=0.4,
+        linecolor="white",
+        cbar_kws={"label": "gap per step", "pad": 0.01},
+    )
+    ax.set_xlabel("leader table (action in states start, CC, DC, CD, DD)")
+    ax.set_ylabel("")
+    ax.tick_params(axis="x", labelrotation=90, labelsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def pretraining_run(history: pd.DataFrame, gaps: pd.DataFrame, title: str = "") -> Figure:
+    """One pre-training run: its learning curve in both step conventions (left) and its final
+    exact best-response gap against each of the leader tables (right)."""
+    fig, (left, right) = plt.subplots(
+        1, 2, figsize=(10.0, 3.6), gridspec_kw={"width_ratios": [1, 1.6]}
+    )
+    left.plot(history["steps_with_queries"], history["best_response_gap"], marker="o", markersize=3)
+    left.set_xlabel(STEP_LABELS["steps_with_queries"].split(" (")[0] + " (with queries)")
+    left.set_ylabel("mean best-response gap per step")
+    left.set_ylim(bottom=0)
+    top = left.secondary_xaxis("top", functions=(lambda x: x * 2 / 3, lambda x: x * 3 / 2))
+    top.set_xlabel("play steps only", fontsize=9)
+    colours = np.where(gaps["gap"].to_numpy() > 1e-6, "tab:red", "tab:green")
+    right.bar(gaps["table"], gaps["gap"], color=colours)
+    right.set_ylabel("gap per step")
+    right.set_xlabel("leader table (green: exact best response)")
+    right.tick_params(axis="x", labelrotation=90, labelsize=7)
+    right.set_ylim(0, max(0.2, float(gaps["gap"].max()) * 1.1))
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def battle_of_the_sexes(results: pd.DataFrame, ncols: int = 4) -> Figure:
+    """The paper's Figure 3: leader reward (raw, 2 = Stackelberg) against leader updates, one
+    panel per seed, Q-table reset and continuous learning as two lines."""
+    seeds = sorted(results["seed"].unique())
+    ncols = min(ncols, len(seeds))
+    nrows = int(np.ceil(len(seeds) / ncols))
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(3.0 * ncols, 2.8 * nrows), sharey=True, squeeze=False
+    )
+    colours = palette(list(FOLLOWER_LABELS))
+    for ax, seed in zip(axes.flat, seeds, strict=False):
+        for variant, label in FOLLOWER_LABELS.items():
+            run = results[(results["seed"] == seed) & (results["follower"] == variant)]
+            ax.plot(
+                run["update"],
+                run["leader_reward"],
+                color=colours[variant],
+                label=label,
+                linewidth=1.2,
+            )
+        ax.set_title(f"seed {seed}")
+        ax.set_xlabel("leader update")
+        ax.set_ylim(-0.05, 2.1)
+    for ax in axes.flat[len(seeds) :]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("leader reward")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(
+        handles, labels, loc="lower center", ncol=2, frameon=False, bbox_to_anchor=(0.5, -0.02)
+    )
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig
+
+
+def k_sweep(final: pd.DataFrame) -> Figure:
+    """Final leader reward (mean of the last updates) against the follower's Q-learning
+    episodes per leader episode, one dot per seed, by follower variant."""
+    fig, ax = plt.subplots(figsize=(7.0, 3.6))
+    data = final.assign(follower=final["follower"].map(FOLLOWER_LABELS))
+    colours = {FOLLOWER_LABELS[k]: v for k, v in palette(list(FOLLOWER_LABELS)).items()}
+    sns.stripplot(
+        data=data,
+        x="episodes",
+        y="final_leader_reward",
+        hue="follower",
+        palette=colours,
+        dodge=True,
+        jitter=0.15,
+        size=7,
+        ax=ax,
+    )
+    ax.axhline(2.0, color="0.3", linestyle=":", linewidth=1)
+    ax.axhline(1.0, color="0.3", linestyle=":", linewidth=1)
+    ax.text(ax.get_xlim()[1], 2.0, " Stackelberg", va="center", fontsize=8)
+    ax.text(ax.get_xlim()[1], 1.0, " follower's\n equilibrium", va="center", fontsize=8)
+    ax.set_xlabel("follower Q-learning episodes per leader episode (K)")
+    ax.set_ylabel("final leader reward")
+    ax.set_ylim(-0.05, 2.15)
+    ax.legend(title="", loc="lower right", frameon=True)
+    fig.tight_layout()
+    return fig
+
+
+def benchmark(
+    results: pd.DataFrame,
+    steps: str = "steps_with_queries",
+    games: Sequence[str] | None = None,
+    reference_levels: Mapping[str, float] | None = None,
+    ncols: int = 4,
+) -> Figure:
+    """The paper's Figure 1: greedy leader value (raw per step, 1..4) against env steps, one
+    panel per game, one line per method with a min-max band over seeds, the exact (strong,
+    stationary) Stackelberg value dashed, and optional reference levels (dotted)."""
+    games = list(games if games is not None else results["game"].unique())
+    nrows = int(np.ceil(len(games) / ncols))
+    ncols = min(ncols, len(games))
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(3.2 * ncols, 2.7 * nrows), sharey=True, squeeze=False
+    )
+    colours = method_palette()
+    data = results.assign(method=results["method"].map(METHOD_LABELS))
+    hue_colours = {METHOD_LABELS[k]: v for k, v in colours.items()}
+    for ax, game in zip(axes.flat, games, strict=False):
+        run = data[data["game"] == game]
+        sns.lineplot(
+            data=run,
+            x=steps,
+            y="leader_value",
+            hue="method",
+            palette=hue_colours,
+            errorbar=("pi", 100),
+            ax=ax,
+            legend=False,
+            linewidth=1.3,
+        )
+        optimum = float(run["optimum"].iloc[0])
+        ax.axhline(optimum, color="black", linestyle="--", linewidth=1)
+        if reference_levels and game in reference_levels:
+            ax.axhline(reference_levels[game], color="tab:green", linestyle=":", linewidth=1.5)
+        ax.set_xscale("log")
+        ax.set_xlim(left=min(1e4, float(run[steps].min())))
+        ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
+        ax.set_ylim(0.9, 4.1)
+        ax.set_title(game.replace("_", " "))
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+    for ax in axes.flat[len(games) :]:
+        ax.set_visible(False)
+    fig.supxlabel(STEP_LABELS.get(steps, steps) + ", log scale", fontsize=10)
+    fig.supylabel("leader value per step (1..4)", fontsize=10)
+    handles = [
+        mpl.lines.Line2D([], [], color=hue_colours[m], linewidth=2) for m in data["method"].unique()
+    ]
+    labels = list(data["method"].unique())
+    handles.append(mpl.lines.Line2D([], [], color="black", linestyle="--"))
+    labels.append("exact Stackelberg value")
+    if reference_levels:
+        handles.append(mpl.lines.Line2D([], [], color="tab:green", linestyle=":"))
+        labels.append("reference level")
+    fig.legend(
+        handles,
+        labels,
+        loc="upper center",
+        ncol=len(labels),
+        frameon=False,
+        bbox_to_anchor=(0.5, 1.0),
+    )
+    fig.tight_layout(rect=(0.01, 0.0, 1, 1 - 0.3 / (2.7 * nrows)))
+    return fig
+
+
+def figure_png(fig: Figure) -> bytes:
+    """The figure as PNG bytes (for widgets); closes it so it is not displayed twice."""
+    from io import BytesIO
+
+    buffer = BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def commitment_curves(curves: pd.DataFrame, ncols: int = 3) -> Figure:
+    """One-shot commitment: the leader's expected payoff against the probability of its first
+    action, one panel per game, strong (solid) and weak (dotted) tie-breaking.
+
+    ``curves``: game, ties, p, leader_payoff (as from ``widgets.commitment_curve``)."""
+    games = list(dict.fromkeys(curves["game"]))
+    ncols = min(ncols, len(games))
+    nrows = int(np.ceil(len(games) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.9 * nrows), squeeze=False)
+    for ax, game in zip(axes.flat, games, strict=False):
+        for ties, style in (("strong", "-"), ("weak", ":")):
+            part = curves[(curves["game"] == game) & (curves["ties"] == ties)]
+            ax.plot(
+                part["p"],
+                part["leader_payoff"],
+                style,
+                label=f"{ties} ties",
+                linewidth=2.0 if ties == "strong" else 1.5,
+            )
+        ax.set_title(game.replace("_", " "))
+        ax.set_xlabel("P(leader's first action)")
+    for ax in axes.flat[len(games) :]:
+        ax.set_visible(False)
+    axes[0, 0].set_ylabel("leader's expected payoff")
+    axes[0, 0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def stackelberg_values(values: pd.DataFrame) -> Figure:
+    """Leader value per step (raw) of each game under several solution concepts, one marker per
+    concept. ``values``: game, concept, value."""
+    fig, ax = plt.subplots(figsize=(8.0, 5.0))
+    sns.pointplot(
+        data=values,
+        y="game",
+        x="value",
+        hue="concept",
+        dodge=0.5,
+        linestyle="none",
+        markers=["o", "s", "D", "^", "v"][: values["concept"].nunique()],
+        ax=ax,
+    )
+    ax.set_xlabel("leader value per step (raw 1..4 scale)")
+    ax.set_ylabel("")
+    ax.set_yticks(ax.get_yticks(), [t.get_text().replace("_", " ") for t in ax.get_yticklabels()])
+    ax.legend(title="", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+    fig.tight_layout()
+    return fig

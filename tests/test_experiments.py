@@ -1,0 +1,160 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from stackmeta_lite.__main__ import main
+from stackmeta_lite.bos import battle_of_the_sexes, outcomes
+from stackmeta_lite.checkpoint import load_pair, save_pair
+from stackmeta_lite.experiments import (
+    FOLLOWER_PRETRAIN,
+    RunConfig,
+    add_optima,
+    run,
+    run_sweep,
+    steps_to_optimum,
+)
+from stackmeta_lite.games import make_game
+from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.learners.ppo import PPOConfig
+from stackmeta_lite.meta import leader_value, pretrain_follower
+
+QUICK_BASELINE = RunConfig(leader=PPOConfig(batch_steps=150, iterations=15))
+
+
+def test_meta_ppo_reaches_the_exact_value_with_a_verified_follower():
+    table = run("harmony", 0, "meta_ppo")
+    last = table.iloc[-1]
+    assert last["leader_value"] == last["optimum"] == 4.0
+    assert last["verified"] and last["best_responding"] and last["at_optimum"]
+    # Steps: pre-training (200 batches of 7 episodes) plus 34 leader episodes per update.
+    assert table["steps_with_queries"].iloc[0] == (200 * 7 + 34) * 15
+    assert (table["steps_plain"] * 3 == table["steps_with_queries"] * 2).all()
+    summary = steps_to_optimum(table)
+    assert summary["success"].item() and summary["steps_with_queries"].item() <= 25_000
+
+
+def test_same_seed_same_numbers():
+    a = run("chicken", 3, "meta_ppo")
+    b = run("chicken", 3, "meta_ppo")
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_ppo_qlearn_counts_the_inner_loop_steps():
+    table = run("harmony", 0, "ppo_qlearn", QUICK_BASELINE)
+    # 10 leader episodes per update, each 80 Q-learning episodes plus one greedy episode.
+    assert table["steps_plain"].iloc[0] == 10 * 81 * 10
+    assert (table["steps_with_queries"] == table["steps_plain"]).all()  # no query phase
+    assert len(table) == 15 and set(table["method"]) == {"ppo_qlearn"}
+    assert table["leader_value"].between(1, 4).all()
+
+
+def test_unverified_values_are_never_equilibrium_values():
+    table = run("prisoners_delight", 1, "meta_ppo")  # the leader exploits a follower mistake
+    unverified = table[~table["best_responding"]]
+    assert len(unverified) > 0 and unverified["equilibrium_value"].isna().all()
+    assert not steps_to_optimum(table)["success"].item()
+
+
+def test_an_equilibrium_value_above_the_exact_optimum_is_a_bug():
+    iterated = IteratedGame(make_game("prisoners_dilemma"))
+    rows = pd.DataFrame({"leader_value": [3.2], "best_response_gap": [0.0]})
+    with pytest.raises(RuntimeError, match="exceeds the exact strong Stackelberg value 3.1"):
+        add_optima(iterated, rows)
+    # With a follower that is not best-responding it is only flagged.
+    rows = pd.DataFrame({"leader_value": [3.2], "best_response_gap": [0.5]})
+    assert add_optima(iterated, rows)["equilibrium_value"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("chess", 0, "meta_ppo"), "unknown game 'chess'"),
+        (("chicken", 0, "meta_a2c"), "unknown method 'meta_a2c'"),
+        (("chicken", -1, "meta_ppo"), "seed must be an integer >= 0, got -1"),
+    ],
+)
+def test_bad_runs_fail_before_training(args, message):
+    with pytest.raises(ValueError, match=message):
+        run(*args)
+    with pytest.raises(ValueError, match=message):
+        run_sweep([args[0]], [args[1]], [args[2]], backend="serial")
+
+
+def test_bad_backend_and_workers():
+    with pytest.raises(ValueError, match="unknown backend 'mpi'"):
+        run_sweep(["chicken"], [0], backend="mpi")
+    with pytest.raises(ValueError, match="workers must be an integer >= 1, got 0"):
+        run_sweep(["chicken", "hero"], [0], workers=0)
+
+
+def test_process_pool_matches_serial():
+    serial = run_sweep(["hero", "battle"], [0], backend="serial", progress=False)
+    parallel = run_sweep(["hero", "battle"], [0], backend="processes", workers=2, progress=False)
+    pd.testing.assert_frame_equal(serial, parallel)
+
+
+def test_ray_backend_on_a_local_instance():
+    import ray  # the test install includes the ray extra: a missing Ray fails here
+
+    try:
+        results = run_sweep(["hero"], [0, 1], backend="ray", progress=False)
+    finally:
+        ray.shutdown()
+    serial = run_sweep(["hero"], [0, 1], backend="serial", progress=False)
+    pd.testing.assert_frame_equal(results, serial)
+
+
+def test_checkpoint_round_trip(tmp_path):
+    iterated = IteratedGame(make_game("prisoners_dilemma"))
+    follower = pretrain_follower(iterated, FOLLOWER_PRETRAIN, seed=1).follower
+    table = np.array([1, 0, 0, 1, 1])
+    save_pair(tmp_path / "pair.pt", iterated, follower, table)
+    loaded_game, loaded_follower, loaded_table = load_pair(tmp_path / "pair.pt")
+    assert loaded_game == iterated
+    np.testing.assert_array_equal(loaded_table, table)
+    assert leader_value(loaded_follower, loaded_game, loaded_table) == leader_value(
+        follower, iterated, table
+    )
+    with pytest.raises(FileNotFoundError, match="no checkpoint at"):
+        load_pair(tmp_path / "missing.pt")
+
+
+def test_battle_of_the_sexes_reset_reaches_stackelberg():
+    results = battle_of_the_sexes(seeds=[0, 1])
+    final = outcomes(results)
+    reset = final[final["follower"] == "reset"]
+    assert (reset["outcome"] == "stackelberg").all()
+    assert set(final["follower"]) == {"reset", "continuous"}
+    pd.testing.assert_frame_equal(results, battle_of_the_sexes(seeds=[0, 1]))
+
+
+def test_cli_solve_and_benchmark(tmp_path, capsys):
+    assert main(["solve", "--games", "prisoners_dilemma"]) == 0
+    out = capsys.readouterr().out
+    assert "prisoners_dilemma,stationary,strong,3.1,6.0,10011" in out
+    target = tmp_path / "results.csv"
+    main(
+        [
+            "benchmark",
+            "--games",
+            "hero",
+            "--seeds",
+            "0",
+            "--backend",
+            "serial",
+            "--out",
+            str(target),
+        ]
+    )
+    table = pd.read_csv(target)
+    assert {"steps_with_queries", "steps_plain", "leader_value", "optimum"} <= set(table.columns)
+
+
+def test_cli_rejects_bad_values(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["benchmark", "--games", "chess"])
+    assert exit_info.value.code == 2
+    assert "unknown game 'chess'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["benchmark", "--seeds", "a-b"])
+    assert "seeds must look like 0-4" in capsys.readouterr().err

@@ -1,0 +1,205 @@
+"""Plotting helpers: each reads a tidy table and returns a figure with the right panels."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from stackmeta_lite import plotting  # noqa: E402
+from stackmeta_lite.games import CANONICAL_GAMES  # noqa: E402
+from stackmeta_lite.iterated import IteratedGame  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    plotting.set_style()
+    yield
+    plt.close("all")
+
+
+def visible_axes(fig) -> list:
+    return [ax for ax in fig.axes if ax.get_visible()]
+
+
+def test_set_style_is_seaborn_whitegrid():
+    assert matplotlib.rcParams["axes.grid"]
+    assert matplotlib.rcParams["figure.figsize"] == [7.0, 4.0]
+
+
+def test_table_label_spells_the_actions_in_state_order():
+    iterated = IteratedGame("prisoners_dilemma")
+    assert plotting.table_label(iterated, (1, 0, 0, 1, 1)) == "DCCDD"
+
+
+def test_payoff_grid_has_one_heatmap_per_game_annotated_leader_then_follower():
+    fig = plotting.payoff_grid()
+    axes = visible_axes(fig)
+    assert len(axes) == len(CANONICAL_GAMES) == 12
+    pd_axis = next(ax for ax in axes if ax.get_title() == "prisoners dilemma")
+    texts = {t.get_text() for t in pd_axis.texts}
+    assert texts == {"3, 3", "1, 4", "4, 1", "2, 2"}
+
+
+def test_payoff_grid_hides_spare_panels():
+    fig = plotting.payoff_grid(["chicken", "hero", "battle"], ncols=2)
+    assert len(visible_axes(fig)) == 3
+
+
+def history_table() -> pd.DataFrame:
+    rows = []
+    for game in ("chicken", "hero"):
+        for seed in (0, 1):
+            for i, gap in enumerate((0.4, 0.2, 0.05)):
+                rows.append(
+                    {
+                        "game": game,
+                        "seed": seed,
+                        "steps_with_queries": 1050 * (i + 1),
+                        "steps_plain": 700 * (i + 1),
+                        "best_response_gap": gap + 0.01 * seed,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def gap_table() -> pd.DataFrame:
+    iterated = IteratedGame("chicken")
+    labels = [plotting.table_label(iterated, t) for t in iterated.leader_tables()]
+    return pd.DataFrame(
+        [
+            {"game": g, "seed": 0, "table": label, "gap": 0.1 * (k % 3 == 0)}
+            for g in ("chicken", "hero")
+            for k, label in enumerate(labels)
+        ]
+    )
+
+
+def test_pretraining_curves_has_one_line_per_game_with_step_label():
+    fig = plotting.pretraining_curves(history_table())
+    (ax,) = fig.axes
+    assert len(ax.get_lines()) >= 2
+    assert "query" in ax.get_xlabel()
+
+
+def test_gap_heatmap_is_games_by_tables():
+    fig = plotting.gap_heatmap(gap_table())
+    ax = fig.axes[0]
+    assert len(ax.get_yticklabels()) == 2
+    assert len(ax.get_xticklabels()) == 32
+
+
+def test_pretraining_run_has_curve_and_one_bar_per_table():
+    history, gaps = history_table(), gap_table()
+    run = history[(history.game == "chicken") & (history.seed == 0)]
+    final = gaps[gaps.game == "chicken"]
+    fig = plotting.pretraining_run(run, final, title="chicken")
+    left, right = fig.axes[:2]
+    np.testing.assert_allclose(left.get_lines()[0].get_ydata(), [0.4, 0.2, 0.05])
+    assert len(right.patches) == 32
+
+
+def test_battle_of_the_sexes_has_one_panel_per_seed_and_both_variants():
+    rows = [
+        {"seed": s, "follower": f, "update": u, "leader_reward": 1.0 + (f == "reset")}
+        for s in range(4)
+        for f in ("reset", "continuous")
+        for u in range(1, 6)
+    ]
+    fig = plotting.battle_of_the_sexes(pd.DataFrame(rows))
+    axes = visible_axes(fig)
+    assert [ax.get_title() for ax in axes] == [f"seed {s}" for s in range(4)]
+    assert all(len(ax.get_lines()) == 2 for ax in axes)
+
+
+def test_k_sweep_plots_one_dot_per_seed_and_variant():
+    rows = [
+        {"episodes": k, "seed": s, "follower": f, "final_leader_reward": 1.0}
+        for k in (1, 5)
+        for s in range(3)
+        for f in ("reset", "continuous")
+    ]
+    fig = plotting.k_sweep(pd.DataFrame(rows))
+    dots = sum(len(c.get_offsets()) for c in fig.axes[0].collections)
+    assert dots == 12
+
+
+def benchmark_table() -> pd.DataFrame:
+    rows = []
+    for game, optimum in (("chicken", 4.0), ("prisoners_dilemma", 3.1)):
+        for method in ("meta_ppo", "ppo_qlearn"):
+            for seed in range(2):
+                for u in range(1, 4):
+                    rows.append(
+                        {
+                            "game": game,
+                            "seed": seed,
+                            "method": method,
+                            "update": u,
+                            "steps_with_queries": 1000 * u,
+                            "steps_plain": 666 * u,
+                            "leader_value": 2.0 + 0.5 * u,
+                            "optimum": optimum,
+                        }
+                    )
+    return pd.DataFrame(rows)
+
+
+def test_benchmark_has_one_panel_per_game_with_the_optimum_line():
+    fig = plotting.benchmark(benchmark_table())
+    axes = visible_axes(fig)
+    assert [ax.get_title() for ax in axes] == ["chicken", "prisoners dilemma"]
+    pd_lines = [line.get_ydata()[0] for line in axes[1].get_lines() if line.get_linestyle() == "--"]
+    assert pd_lines == [3.1]
+    assert axes[0].get_xscale() == "log"
+
+
+def test_benchmark_draws_reference_levels_only_where_given():
+    fig = plotting.benchmark(benchmark_table(), reference_levels={"chicken": 3.5})
+    chicken, dilemma = visible_axes(fig)
+    assert [ln.get_ydata()[0] for ln in chicken.get_lines() if ln.get_linestyle() == ":"] == [3.5]
+    assert not [ln for ln in dilemma.get_lines() if ln.get_linestyle() == ":"]
+
+
+def test_figure_png_returns_png_bytes_and_closes_the_figure():
+    fig, _ = plt.subplots()
+    data = plotting.figure_png(fig)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not plt.fignum_exists(fig.number)
+
+
+def test_commitment_curves_one_panel_per_game_strong_and_weak():
+    rows = [
+        {"game": g, "ties": t, "p": p, "leader_payoff": p}
+        for g in ("battle_of_the_sexes", "commitment_example")
+        for t in ("strong", "weak")
+        for p in (0.0, 0.5, 1.0)
+    ]
+    fig = plotting.commitment_curves(pd.DataFrame(rows))
+    axes = visible_axes(fig)
+    assert [ax.get_title() for ax in axes] == ["battle of the sexes", "commitment example"]
+    assert all(len(ax.get_lines()) == 2 for ax in axes)
+
+
+def test_stackelberg_values_one_row_per_game():
+    rows = [
+        {"game": g, "concept": c, "value": v}
+        for g in ("chicken", "prisoners_dilemma")
+        for c, v in (("a", 2.0), ("b", 3.0))
+    ]
+    fig = plotting.stackelberg_values(pd.DataFrame(rows))
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["chicken", "prisoners dilemma"]
+
+
+def test_pretraining_curves_draws_a_dashed_reference():
+    reference = history_table().query("game == 'chicken' and seed == 0")
+    fig = plotting.pretraining_curves(history_table(), reference=reference, reference_label="paper")
+    ax = fig.axes[0]
+    dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert dashed and "paper" in [t.get_text() for t in ax.get_legend().get_texts()]

@@ -1,0 +1,203 @@
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stackmeta_lite.envs import IteratedGameEnv
+from stackmeta_lite.games import BATTLE_OF_THE_SEXES, CANONICAL_GAMES, BimatrixGame, make_game
+from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.solver import (
+    best_response_gap,
+    best_responses,
+    mixed_stackelberg,
+    pure_nash_equilibria,
+    pure_stackelberg,
+    solve_iterated,
+)
+
+
+def _path_returns(game, horizon, leader_table, follower_action_at):
+    """Independent simulation: follower_action_at(t, state) -> action."""
+    state, leader_total, follower_total = 0, 0.0, 0.0
+    n = game.n_leader_actions
+    for t in range(horizon):
+        a, b = leader_table[state], follower_action_at(t, state)
+        leader_total += game.leader_payoffs[a, b]
+        follower_total += game.follower_payoffs[a, b]
+        state = 1 + a + n * b
+    return leader_total, follower_total
+
+
+def _brute_force(game, horizon, follower_class, ties):
+    """Stackelberg value by plain enumeration (no numpy vectorisation)."""
+    n, m = game.leader_payoffs.shape
+    n_states = 1 + n * m
+    best = -np.inf
+    for leader in itertools.product(range(n), repeat=n_states):
+        if follower_class == "stationary":
+            options = [
+                _path_returns(game, horizon, leader, lambda t, s, f=f: f[s])
+                for f in itertools.product(range(m), repeat=n_states)
+            ]
+        else:  # against a deterministic leader, a time-aware policy is an action sequence
+            options = [
+                _path_returns(game, horizon, leader, lambda t, s, seq=seq: seq[t])
+                for seq in itertools.product(range(m), repeat=horizon)
+            ]
+        top = max(f for _, f in options)
+        values = [lv for lv, f in options if f >= top - 1e-9]
+        best = max(best, max(values) if ties == "strong" else min(values))
+    return best
+
+
+def test_hand_checked_values():
+    # Prisoner's dilemma, stationary follower: open with D (4 against C), then cooperate;
+    # a follower defection is answered by D forever. 4 + 9 * 3 = 31.
+    pd = IteratedGame(make_game("prisoners_dilemma"))
+    solution = solve_iterated(pd)
+    assert solution.leader_return == 31 and solution.per_step == pytest.approx(3.1)
+    assert solution.centred == pytest.approx(6.0)  # the original code's success threshold
+    assert solution.leader_table[0] == 1 and list(solution.follower_policy[:3]) == [0, 0, 0]
+    # A time-aware follower defects on the last step, so the leader gets less.
+    assert solve_iterated(pd, "time_aware").per_step == pytest.approx(2.9)
+    # Harmony: mutual cooperation is best for both.
+    assert solve_iterated(IteratedGame(make_game("harmony"))).per_step == 4.0
+    # Deadlock: the follower always defects; the leader's best is D,D at 3 per step.
+    assert solve_iterated(IteratedGame(make_game("deadlock"))).per_step == 3.0
+
+
+@pytest.mark.parametrize("name", CANONICAL_GAMES)
+def test_agrees_with_environment_enumeration(name):
+    # Enumerate every (leader table, follower table) pair through the PettingZoo environment.
+    game = make_game(name)
+    env = IteratedGameEnv(game, horizon=10, queries=True, centred=False)
+    values = {}
+    for leader in itertools.product((0, 1), repeat=5):
+        for follower in itertools.product((0, 1), repeat=5):
+            observations, _ = env.reset()
+            totals = {"leader": 0.0, "follower": 0.0}
+            while env.agents:
+                actions = {
+                    "leader": leader[observations["leader"]],
+                    "follower": follower[observations["follower"] // 32]
+                    if observations["follower"] < 160
+                    else 0,
+                }
+                observations, rewards, *_ = env.step(actions)
+                for agent, reward in rewards.items():
+                    totals[agent] += reward
+            values[leader, follower] = (totals["leader"], totals["follower"])
+    best = max(
+        max(lv for (l2, _), (lv, fv) in values.items() if l2 == leader and fv == top)
+        for leader in itertools.product((0, 1), repeat=5)
+        for top in [max(fv for (l2, _), (_, fv) in values.items() if l2 == leader)]
+    )
+    assert solve_iterated(IteratedGame(game)).leader_return == pytest.approx(best)
+
+
+payoffs = st.lists(st.integers(-3, 3), min_size=4, max_size=4)
+
+
+@settings(max_examples=25, deadline=None)
+@given(payoffs, payoffs, st.integers(1, 4), st.sampled_from(["strong", "weak"]))
+def test_agrees_with_brute_force_on_random_games(leader, follower, horizon, ties):
+    game = BimatrixGame(np.reshape(leader, (2, 2)), np.reshape(follower, (2, 2)))
+    iterated = IteratedGame(game, horizon)
+    for follower_class in ("stationary", "time_aware"):
+        expected = _brute_force(game, horizon, follower_class, ties)
+        assert solve_iterated(iterated, follower_class, ties).leader_return == pytest.approx(
+            expected
+        )
+
+
+def test_brute_force_on_a_3x2_game():
+    rng = np.random.default_rng(3)
+    game = BimatrixGame(rng.integers(0, 5, (3, 2)), rng.integers(0, 5, (3, 2)))
+    iterated = IteratedGame(game, horizon=3)
+    for follower_class in ("stationary", "time_aware"):
+        expected = _brute_force(game, 3, follower_class, "strong")
+        assert solve_iterated(iterated, follower_class).leader_return == pytest.approx(expected)
+
+
+@settings(max_examples=30, deadline=None)
+@given(payoffs, payoffs, st.integers(1, 6))
+def test_properties_that_must_hold(leader, follower, horizon):
+    game = BimatrixGame(np.reshape(leader, (2, 2)), np.reshape(follower, (2, 2)))
+    iterated = IteratedGame(game, horizon)
+    for follower_class in ("stationary", "time_aware"):
+        strong = solve_iterated(iterated, follower_class, "strong")
+        weak = solve_iterated(iterated, follower_class, "weak")
+        assert strong.leader_return >= weak.leader_return - 1e-9
+        # Committing to a one-shot Nash action (or the pure Stackelberg action) every step is
+        # always available, so the iterated strong value is at least that payoff per step.
+        for a, b in pure_nash_equilibria(game):
+            assert strong.per_step >= game.leader_payoffs[a, b] - 1e-9
+        assert strong.per_step >= pure_stackelberg(game).leader_payoff - 1e-9
+        assert (
+            game.leader_payoffs.min() - 1e-9 <= strong.per_step <= game.leader_payoffs.max() + 1e-9
+        )
+    # A time-aware follower can do everything a stationary one can.
+    tables = iterated.leader_tables()
+    _, _, stationary = best_responses(iterated, tables, "stationary")
+    _, _, time_aware = best_responses(iterated, tables, "time_aware")
+    assert np.all(time_aware >= stationary - 1e-9)
+
+
+def test_best_response_gap():
+    iterated = IteratedGame(make_game("prisoners_dilemma"))
+    tit_for_tat = np.array([0, 0, 0, 1, 1])
+    always_defect = np.ones(5, dtype=int)
+    always_cooperate = np.zeros(5, dtype=int)
+    # Against tit-for-tat, always defecting earns 4 + 9 * 2 = 22; cooperating until the
+    # last step 9 * 3 + 4 = 31 would need time; the best stationary reply cooperates: 30.
+    gap = best_response_gap(iterated, tit_for_tat, always_defect)
+    assert gap[0] == pytest.approx(30 - 22)
+    assert best_response_gap(iterated, tit_for_tat, always_cooperate)[0] == pytest.approx(0)
+    assert best_response_gap(iterated, tit_for_tat, always_cooperate, "time_aware")[0] == (
+        pytest.approx(1.0)
+    )
+    # Probabilities work too: a 50/50 follower is worse than the best reply.
+    assert best_response_gap(iterated, tit_for_tat, np.full((1, 5, 2), 0.5))[0] > 0
+
+
+def test_battle_of_the_sexes_one_shot():
+    game = make_game(BATTLE_OF_THE_SEXES)
+    assert pure_nash_equilibria(game) == [(0, 0), (1, 1)]
+    commitment = pure_stackelberg(game)
+    assert commitment.leader_payoff == 2 and commitment.follower_action == 0
+    mixed = mixed_stackelberg(game)
+    assert mixed.leader_payoff == pytest.approx(2.0)
+
+
+def test_mixed_commitment_can_beat_pure_commitment():
+    # Conitzer and Sandholm's example: committing to a mix earns the leader more.
+    game = BimatrixGame([[1, 3], [0, 2]], [[1, 0], [0, 1]])
+    assert pure_stackelberg(game).leader_payoff == 2
+    mixed = mixed_stackelberg(game)
+    assert mixed.leader_payoff == pytest.approx(2.5)
+    np.testing.assert_allclose(mixed.leader_strategy, [0.5, 0.5])
+    assert mixed.follower_action == 1
+
+
+def test_weak_tie_breaking_in_the_one_shot_game():
+    game = BimatrixGame([[1, 3], [2, 2]], [[1, 1], [0, 1]])
+    assert pure_stackelberg(game, "strong").leader_payoff == 3
+    assert pure_stackelberg(game, "weak").leader_payoff == 2
+
+
+def test_bad_choices_are_rejected():
+    iterated = IteratedGame(make_game("hero"))
+    with pytest.raises(ValueError, match="unknown follower class 'myopic'"):
+        solve_iterated(iterated, "myopic")
+    with pytest.raises(ValueError, match="unknown tie rule 'neutral'.*strong, weak"):
+        solve_iterated(iterated, ties="neutral")
+
+
+def test_too_large_games_are_refused_with_the_limit():
+    game = BimatrixGame(np.zeros((3, 3)), np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="table pairs.*at most"):
+        solve_iterated(IteratedGame(game))
+    # The time-aware solver has no such limit.
+    assert solve_iterated(IteratedGame(game, 2), "time_aware").leader_return == 0
