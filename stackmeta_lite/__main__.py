@@ -33,10 +33,7 @@ def _write(table: pd.DataFrame, out: Path | None) -> None:
         table.to_csv(sys.stdout, index=False)
         return
     out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix == ".parquet":
-        table.to_parquet(out, index=False)
-    else:
-        table.to_csv(out, index=False)
+    table.to_csv(out, index=False)
     print(f"wrote {len(table)} rows to {out}", file=sys.stderr)
 
 
@@ -101,7 +98,9 @@ def parser() -> argparse.ArgumentParser:
     bos.add_argument("--seeds", type=_seeds, default=_seeds("0-3"))
     bos.set_defaults(action=_bos)
     for command in (solve, bench, bos):
-        command.add_argument("--out", type=Path, default=None, help=".csv or .parquet; else stdout")
+        command.add_argument(
+            "--out", type=Path, default=None, help="CSV file to write; stdout if absent"
+        )
     return root
 
 

@@ -24,6 +24,7 @@ from scipy.optimize import linprog
 from stackmeta_lite.batched import play_tables
 from stackmeta_lite.games import BimatrixGame
 from stackmeta_lite.iterated import IteratedGame, expected_returns
+from stackmeta_lite.validation import check_choice
 
 FollowerClass = Literal["stationary", "time_aware"]
 TieRule = Literal["strong", "weak"]
@@ -32,11 +33,6 @@ TIE_RULES: tuple[str, ...] = ("strong", "weak")
 MAX_TABLE_PAIRS = 2**24
 """Largest number of (leader table, follower table) pairs the stationary solver enumerates."""
 _TOL = 1e-9
-
-
-def _check_choice(value: str, allowed: tuple[str, ...], what: str) -> None:
-    if value not in allowed:
-        raise ValueError(f"unknown {what} {value!r}; allowed: {', '.join(allowed)}")
 
 
 @dataclass(frozen=True)
@@ -144,8 +140,8 @@ def best_responses(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Follower best responses to leader tables (L, S): (policies, leader returns, follower
     returns), returns raw per episode. Policies are (L, S) tables or (L, horizon, S)."""
-    _check_choice(follower_class, FOLLOWER_CLASSES, "follower class")
-    _check_choice(ties, TIE_RULES, "tie rule")
+    check_choice("follower class", follower_class, FOLLOWER_CLASSES)
+    check_choice("tie rule", ties, TIE_RULES)
     tables = iterated.check_leader_tables(np.atleast_2d(leader_tables))
     if follower_class == "stationary":
         return _stationary_responses(iterated, tables, ties)
@@ -209,7 +205,7 @@ class OneShotCommitment:
 
 def pure_stackelberg(game: BimatrixGame, ties: TieRule = "strong") -> OneShotCommitment:
     """Stackelberg equilibrium of the one-shot game with pure leader commitment."""
-    _check_choice(ties, TIE_RULES, "tie rule")
+    check_choice("tie rule", ties, TIE_RULES)
     replies = _pick(game.leader_payoffs, game.follower_payoffs, ties)
     rows = np.arange(game.n_leader_actions)
     leader_values = game.leader_payoffs[rows, replies]

@@ -55,7 +55,7 @@ class TradeBudget:
 
 
 def budget_for(order: str, ci: bool) -> TradeBudget:
-    """One seed's budget: ``ci`` about 10-20 s, full about 2-5 min (one core; games ~300 steps).
+    """One seed's budget: ``ci`` 10-25 s, full 3-4 min seller-led, 6 min buyer-led (a shared core).
 
     The buyer-led follower has 32 contexts to learn, the seller-led one 5, so it pre-trains longer.
     """
