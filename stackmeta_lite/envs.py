@@ -185,7 +185,7 @@ class LeaderEnv(gymnasium.Env):
             {LEADER: action, FOLLOWER: follower_action}
         )
         self._follower_obs = observations[FOLLOWER]
-        info = infos.get(LEADER, {"follower_action": follower_action})
+        info = {**infos.get(LEADER, {}), "follower_action": follower_action}
         return observations[LEADER], rewards[LEADER], False, truncations[LEADER], info
 
 

@@ -33,7 +33,13 @@ from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
 from stackmeta_lite.learners.qlearning import QLearningConfig
-from stackmeta_lite.meta import StepCounter, follower_policies_for, pretrain_follower, verify
+from stackmeta_lite.meta import (
+    PretrainResult,
+    StepCounter,
+    follower_policies_for,
+    pretrain_follower,
+    verify,
+)
 from stackmeta_lite.solver import best_response_gap, solve_iterated
 from stackmeta_lite.validation import check_choice, check_positive_int
 
@@ -216,6 +222,37 @@ def steps_to_optimum(results: pd.DataFrame, steps: str = "steps_with_queries") -
 
 def _run_star(args: tuple) -> pd.DataFrame:
     return run(*args)
+
+
+def _pretrain_job(args: tuple) -> PretrainResult:
+    game, seed, config, record_every = args
+    with torch_threads(1):
+        return pretrain_follower(IteratedGame(make_game(game)), config, seed, record_every)
+
+
+def pretrain_sweep(
+    games: Sequence[str],
+    seeds: Iterable[int],
+    config: PGConfig = FOLLOWER_PRETRAIN,
+    record_every: int = 10,
+    workers: int | None = None,
+) -> tuple[pd.DataFrame, dict[tuple[str, int], PretrainResult]]:
+    """Meta pre-training of every (game, seed) on local cores: the learning curves as one tidy
+    table (game, seed, iteration, steps in both conventions, best-response gap per step) and
+    the results, keyed by (game, seed)."""
+    jobs = [(game, int(seed), config, record_every) for game in games for seed in seeds]
+    for game, seed, _, _ in jobs:
+        check_run(game, seed, "meta_ppo")
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = dict(zip([job[:2] for job in jobs], pool.map(_pretrain_job, jobs), strict=True))
+    history = pd.DataFrame(
+        [
+            {"game": game, "seed": seed, **row}
+            for (game, seed), result in results.items()
+            for row in result.history
+        ]
+    )
+    return history, results
 
 
 def run_sweep(

@@ -62,11 +62,17 @@ class PretrainResult:
     history: list[dict] = field(default_factory=list)
 
 
-def mean_best_response_gap(follower: CategoricalPolicy, iterated: IteratedGame) -> float:
-    """Mean over all leader tables of the greedy follower's best-response gap (raw, per step)."""
+def table_gaps(follower: CategoricalPolicy, iterated: IteratedGame) -> np.ndarray:
+    """The greedy follower's best-response gap (raw, per step) against every leader table, in
+    context-code order."""
     tables = iterated.leader_tables()
     gaps = best_response_gap(iterated, tables, follower_policies_for(follower, iterated, tables))
-    return float(gaps.mean() / iterated.horizon)
+    return gaps / iterated.horizon
+
+
+def mean_best_response_gap(follower: CategoricalPolicy, iterated: IteratedGame) -> float:
+    """Mean over all leader tables of the greedy follower's best-response gap (raw, per step)."""
+    return float(table_gaps(follower, iterated).mean())
 
 
 def train_follower_pg(

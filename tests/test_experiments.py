@@ -9,12 +9,14 @@ from stackmeta_lite.experiments import (
     FOLLOWER_PRETRAIN,
     RunConfig,
     add_optima,
+    pretrain_sweep,
     run,
     run_sweep,
     steps_to_optimum,
 )
 from stackmeta_lite.games import make_game
 from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
 from stackmeta_lite.meta import leader_value, pretrain_follower
 
@@ -158,3 +160,14 @@ def test_cli_rejects_bad_values(capsys):
     with pytest.raises(SystemExit):
         main(["benchmark", "--seeds", "a-b"])
     assert "seeds must look like 0-4" in capsys.readouterr().err
+
+
+def test_pretrain_sweep_is_tidy_and_matches_single_runs():
+    config = PGConfig(iterations=20)
+    history, results = pretrain_sweep(["hero"], [0, 1], config, record_every=10, workers=2)
+    assert len(history) == 4 and set(history["seed"]) == {0, 1}
+    assert {"steps_with_queries", "steps_plain", "best_response_gap"} <= set(history.columns)
+    single = pretrain_follower(IteratedGame(make_game("hero")), config, 1, 10)
+    np.testing.assert_array_equal(
+        results["hero", 1].follower.probabilities(), single.follower.probabilities()
+    )
