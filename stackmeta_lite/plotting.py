@@ -337,6 +337,15 @@ def figure_png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
+def draw_commitment(ax: mpl.axes.Axes, curves: pd.DataFrame) -> None:
+    """The leader's expected payoff against P(first action) on ``ax``, strong ties solid and
+    weak dotted. ``curves``: ties, p, leader_payoff."""
+    for ties, style in (("strong", "-"), ("weak", ":")):
+        part = curves[curves["ties"] == ties]
+        width = 2.0 if ties == "strong" else 1.5
+        ax.plot(part["p"], part["leader_payoff"], style, label=f"{ties} ties", linewidth=width)
+
+
 def commitment_curves(curves: pd.DataFrame, ncols: int = 3) -> Figure:
     """One-shot commitment: the leader's expected payoff against the probability of its first
     action, one panel per game, strong (solid) and weak (dotted) tie-breaking.
@@ -347,15 +356,7 @@ def commitment_curves(curves: pd.DataFrame, ncols: int = 3) -> Figure:
     nrows = int(np.ceil(len(games) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.9 * nrows), squeeze=False)
     for ax, game in zip(axes.flat, games, strict=False):
-        for ties, style in (("strong", "-"), ("weak", ":")):
-            part = curves[(curves["game"] == game) & (curves["ties"] == ties)]
-            ax.plot(
-                part["p"],
-                part["leader_payoff"],
-                style,
-                label=f"{ties} ties",
-                linewidth=2.0 if ties == "strong" else 1.5,
-            )
+        draw_commitment(ax, curves[curves["game"] == game])
         ax.set_title(game.replace("_", " "))
         ax.set_xlabel("P(leader's first action)")
     for ax in axes.flat[len(games) :]:

@@ -283,15 +283,8 @@ def commitment_figure(game: BimatrixGame, p: float) -> bytes:
 
     grid = np.linspace(0.0, 1.0, 201)
     fig, ax = plt.subplots(figsize=(6.0, 3.0))
-    for ties, style in (("strong", "-"), ("weak", ":")):
-        curve = commitment_curve(game, grid, ties)
-        ax.plot(
-            curve["p"],
-            curve["leader_payoff"],
-            style,
-            label=f"{ties} tie-breaking",
-            linewidth=2 if ties == "strong" else 1.5,
-        )
+    curves = [commitment_curve(game, grid, ties).assign(ties=ties) for ties in ("strong", "weak")]
+    plotting.draw_commitment(ax, pd.concat(curves))
     here = commitment_curve(game, [p], "strong").iloc[0]
     ax.plot([p], [here["leader_payoff"]], "o", color="black", label="your commitment")
     ax.set_xlabel(f"probability the leader commits to {game.leader_actions[0]}")
