@@ -78,23 +78,20 @@ class IteratedGame:
 
     def check_leader_tables(self, tables: np.ndarray) -> np.ndarray:
         """``tables`` as an int array of shape (..., n_states), or a clear error."""
-        tables = np.asarray(tables)
-        if tables.shape[-1:] != (self.n_states,):
-            raise ValueError(
-                f"a leader table needs one action per state ({self.n_states}), got shape "
-                f"{tables.shape}"
-            )
-        return _check_actions(tables, self.n_leader_actions, "leader")
+        return self._check_tables(tables, self.n_leader_actions, "leader")
 
     def check_follower_tables(self, tables: np.ndarray) -> np.ndarray:
         """``tables`` as an int array of shape (..., n_states), or a clear error."""
+        return self._check_tables(tables, self.n_follower_actions, "follower")
+
+    def _check_tables(self, tables: np.ndarray, count: int, who: str) -> np.ndarray:
         tables = np.asarray(tables)
         if tables.shape[-1:] != (self.n_states,):
             raise ValueError(
-                f"a follower table needs one action per state ({self.n_states}), got shape "
+                f"a {who} table needs one action per state ({self.n_states}), got shape "
                 f"{tables.shape}"
             )
-        return _check_actions(tables, self.n_follower_actions, "follower")
+        return _check_actions(tables, count, who)
 
     def context(self, leader_tables: np.ndarray) -> np.ndarray:
         """Context code omega = sum_s table[s] * n**s of leader tables of shape (..., n_states)."""
