@@ -12,8 +12,8 @@ import numpy as np
 
 from stackmeta_lite.iterated import IteratedGame
 
-FollowerAct = Callable[[np.ndarray, np.ndarray], np.ndarray]
-"""``follower_act(states, observations) -> actions``, all of shape (B,)."""
+FollowerAct = Callable[[int, np.ndarray, np.ndarray], np.ndarray]
+"""``follower_act(step, states, observations) -> actions``, arrays of shape (B,)."""
 
 
 def rollout(
@@ -41,7 +41,7 @@ def rollout(
     for t in range(iterated.horizon):
         observation = iterated.follower_observation(state, contexts)
         a_leader = tables[rows, state]
-        a_follower = np.asarray(follower_act(state, observation))
+        a_follower = np.asarray(follower_act(t, state, observation))
         out["states"][:, t] = state
         out["observations"][:, t] = observation
         out["leader_actions"][:, t] = a_leader
@@ -56,10 +56,17 @@ def rollout(
 def play_tables(
     iterated: IteratedGame, leader_tables: np.ndarray, follower_tables: np.ndarray
 ) -> dict[str, np.ndarray]:
-    """One episode of each deterministic leader table (B, S) against a follower table (B, S);
-    raw rewards."""
+    """One episode of each deterministic leader table (B, S) against a follower table: stationary
+    (B, S) or time-aware (B, horizon, S); a batch of one broadcasts. Raw rewards."""
     leader = iterated.check_leader_tables(np.atleast_2d(leader_tables))
     follower = iterated.check_follower_tables(np.atleast_2d(follower_tables))
-    leader, follower = np.broadcast_arrays(leader, follower)
-    rows = np.arange(leader.shape[0])
-    return rollout(iterated, leader, lambda states, _: follower[rows, states])
+    if follower.ndim == 2:  # stationary: the same table at every step
+        follower = follower[:, None, :]
+    batch = max(len(leader), len(follower))
+    leader = np.broadcast_to(leader, (batch, iterated.n_states))
+    follower = np.broadcast_to(follower, (batch, follower.shape[1], iterated.n_states))
+    steps = (
+        np.arange(iterated.horizon) if follower.shape[1] > 1 else np.zeros(iterated.horizon, int)
+    )
+    rows = np.arange(batch)
+    return rollout(iterated, leader, lambda t, states, _: follower[rows, steps[t], states])

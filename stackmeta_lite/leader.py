@@ -41,8 +41,11 @@ def default_config(method: str) -> LeaderConfig:
 def greedy_follower_response(iterated: IteratedGame, greedy_table: np.ndarray) -> FollowerResponse:
     """Centred leader episode returns against a contextual follower's greedy table (160,)."""
 
+    def act(_step: int, _states: np.ndarray, observations: np.ndarray) -> np.ndarray:
+        return greedy_table[observations]
+
     def respond(leader_tables: np.ndarray) -> np.ndarray:
-        episode = rollout(iterated, leader_tables, lambda _, obs: greedy_table[obs], centred=True)
+        episode = rollout(iterated, leader_tables, act, centred=True)
         return episode["leader_rewards"].sum(axis=1)
 
     return respond

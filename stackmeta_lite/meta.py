@@ -98,7 +98,7 @@ def train_follower_pg(
         episode = rollout(
             iterated,
             tables,
-            lambda _, obs, p=probabilities: sample_actions(p[obs], rng),
+            lambda _t, _s, obs, p=probabilities: sample_actions(p[obs], rng),
             centred=True,
         )
         steps.add_episodes(iterated, n_episodes)

@@ -16,6 +16,7 @@ import pandas as pd
 from IPython.display import Image
 
 from stackmeta_lite import plotting
+from stackmeta_lite.batched import play_tables
 from stackmeta_lite.games import (
     BATTLE_OF_THE_SEXES,
     CANONICAL_GAMES,
@@ -81,26 +82,20 @@ def replay(
     ``follower_policy`` is a stationary table (n_states,) or time-aware (horizon, n_states).
     Rewards are raw payoffs.
     """
-    table = iterated.check_leader_tables(np.asarray(leader_table))
     policy = np.asarray(follower_policy)
+    episode = play_tables(iterated, leader_table, policy[None] if policy.ndim == 2 else policy)
     game = iterated.game
-    state, rows = 0, []
-    for t in range(iterated.horizon):
-        follower_action = int(policy[t, state] if policy.ndim == 2 else policy[state])
-        leader_action = int(table[state])
-        r_leader, r_follower = iterated.rewards(leader_action, follower_action, centred=False)
-        rows.append(
-            {
-                "step": t + 1,
-                "state": iterated.describe_state(state),
-                "leader": game.leader_actions[leader_action],
-                "follower": game.follower_actions[follower_action],
-                "leader payoff": float(r_leader),
-                "follower payoff": float(r_follower),
-            }
-        )
-        state = int(iterated.next_state(leader_action, follower_action))
-    return pd.DataFrame(rows)
+    leader, follower = episode["leader_actions"][0], episode["follower_actions"][0]
+    return pd.DataFrame(
+        {
+            "step": np.arange(1, iterated.horizon + 1),
+            "state": [iterated.describe_state(int(s)) for s in episode["states"][0]],
+            "leader": [game.leader_actions[a] for a in leader],
+            "follower": [game.follower_actions[a] for a in follower],
+            "leader payoff": episode["leader_rewards"][0].astype(float),
+            "follower payoff": episode["follower_rewards"][0].astype(float),
+        }
+    )
 
 
 def commitment_curve(

@@ -69,7 +69,7 @@ def test_rollout_and_play_tables_agree():
     followers = rng.integers(0, 2, (50, 5))
     rows = np.arange(50)
     a = play_tables(PD, leaders, followers)
-    b = rollout(PD, leaders, lambda states, _: followers[rows, states], centred=True)
+    b = rollout(PD, leaders, lambda _, states, __: followers[rows, states], centred=True)
     np.testing.assert_allclose(a["leader_rewards"] - 2.5, b["leader_rewards"])
     np.testing.assert_array_equal(
         b["observations"], b["states"] * 32 + PD.context(leaders)[:, None]
@@ -90,3 +90,14 @@ def test_expected_returns_of_a_uniform_follower():
     # Leader always cooperates; a uniformly random follower earns (3 + 4) / 2 per step.
     leader, follower = expected_returns(PD, np.zeros((1, 5), int), np.full((1, 5, 2), 0.5))
     assert follower[0] == pytest.approx(35.0) and leader[0] == pytest.approx(20.0)
+
+
+def test_play_tables_with_a_time_aware_follower():
+    # Against tit-for-tat, cooperate for nine steps and defect on the last: 27 + 4 for the
+    # follower, 27 + 1 for the leader.
+    tit_for_tat = np.array([0, 0, 0, 1, 1])
+    policy = np.zeros((1, 10, 5), dtype=int)
+    policy[0, -1] = 1
+    episode = play_tables(PD, tit_for_tat, policy)
+    assert episode["follower_rewards"].sum() == 31 and episode["leader_rewards"].sum() == 28
+    np.testing.assert_array_equal(episode["follower_actions"][0], [0] * 9 + [1])
