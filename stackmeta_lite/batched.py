@@ -11,6 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.validation import check_action_array
 
 FollowerAct = Callable[[int, np.ndarray, np.ndarray], np.ndarray]
 """``follower_act(step, states, observations) -> actions``, arrays of shape (B,)."""
@@ -26,7 +27,8 @@ def rollout(
 
     Returns (B, horizon) arrays: ``states``, follower ``observations`` (state, context index),
     ``leader_actions``, ``follower_actions``, ``leader_rewards`` and ``follower_rewards``
-    (raw, or centred when ``centred``).
+    (raw, or centred when ``centred``). The follower's actions are checked at every step (an
+    integer array of shape (B,) in range, one vectorised check): -1 or 2 in a 2x2 game raises.
     """
     tables = iterated.check_leader_tables(np.atleast_2d(leader_tables))
     batch = tables.shape[0]
@@ -41,7 +43,9 @@ def rollout(
     for t in range(iterated.horizon):
         observation = iterated.follower_observation(state, contexts)
         a_leader = tables[rows, state]
-        a_follower = np.asarray(follower_act(t, state, observation))
+        a_follower = check_action_array(
+            "follower", follower_act(t, state, observation), iterated.n_follower_actions, (batch,)
+        )
         out["states"][:, t] = state
         out["observations"][:, t] = observation
         out["leader_actions"][:, t] = a_leader

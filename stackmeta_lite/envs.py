@@ -14,6 +14,11 @@ With ``queries=False`` there is only the play phase and both agents observe the 
 The episode ends by truncation (a time limit) after the last play step. ``infos`` carry the step
 counts in both conventions, ``steps_with_queries`` and ``steps_plain``.
 
+Actions are checked by ``validation.check_action``: Python or numpy integers in range only
+(``operator.index`` semantics; 1.5, "1", None, NaN, numpy floats and bools are refused with the
+range named). Stepping before ``reset`` or after the episode ended raises ``RuntimeError``, in
+all three environments alike.
+
 ``LeaderEnv`` and ``FollowerEnv`` are Gymnasium single-agent views: the leader against a fixed
 follower policy, and the follower (play phase only) against a fixed or freshly random leader table.
 """
@@ -29,8 +34,10 @@ from pettingzoo import ParallelEnv
 
 from stackmeta_lite.games import BimatrixGame
 from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.validation import check_action, check_action_array
 
 LEADER, FOLLOWER = "leader", "follower"
+_NOT_RUNNING = "step() called before reset() or after the episode ended; call reset() first"
 
 
 class IteratedGameEnv(ParallelEnv):
@@ -54,6 +61,7 @@ class IteratedGameEnv(ParallelEnv):
         self.render_mode = render_mode
         self.possible_agents = [LEADER, FOLLOWER]
         self.agents: list[str] = []
+        self._step = 0
         it = self.iterated
         self.waiting = it.n_follower_observations if queries else None
         follower_obs = it.n_follower_observations + 1 if queries else it.n_states
@@ -109,16 +117,16 @@ class IteratedGameEnv(ParallelEnv):
 
     def step(self, actions: dict[str, int]):
         """Advance one step; ``actions`` maps each live agent to an action index."""
-        for agent in self.agents:
-            if agent not in actions or not self._action_spaces[agent].contains(
-                np.int64(actions[agent])
-            ):
-                raise ValueError(
-                    f"{agent} action must lie in [0, {self._action_spaces[agent].n}), "
-                    f"got {actions.get(agent)!r}"
-                )
+        if not self.agents:
+            raise RuntimeError(_NOT_RUNNING)
+        missing = [agent for agent in self.agents if agent not in actions]
+        if missing:
+            raise ValueError(f"actions need a key for each agent {self.agents}, missing {missing}")
+        leader, follower = (
+            check_action(agent, actions[agent], self._action_spaces[agent].n)
+            for agent in self.possible_agents
+        )
         it = self.iterated
-        leader, follower = int(actions[LEADER]), int(actions[FOLLOWER])
         rewards = {LEADER: 0.0, FOLLOWER: 0.0}
         if self.in_query_phase:
             self._answers.append(leader)
@@ -144,11 +152,12 @@ class IteratedGameEnv(ParallelEnv):
         return f"step {self._step} ({phase}) state {self.iterated.describe_state(self._state)}"
 
 
-def _as_policy(policy: Callable[[int], int] | np.ndarray) -> Callable[[int], int]:
+def _as_policy(policy: Callable[[int], int] | np.ndarray, n_obs: int, n_actions: int):
+    """A callable of the observation; a table is checked once, here (integers in range)."""
     if callable(policy):
         return policy
-    table = np.asarray(policy)
-    return lambda observation: int(table[observation])
+    table = check_action_array("follower policy", policy, n_actions, (n_obs,))
+    return lambda observation: table[observation]
 
 
 class LeaderEnv(gymnasium.Env):
@@ -169,7 +178,9 @@ class LeaderEnv(gymnasium.Env):
         centred: bool = True,
     ) -> None:
         self.env = IteratedGameEnv(game, horizon, queries, centred)
-        self.follower_policy = _as_policy(follower_policy)
+        follower_space = self.env.action_space(FOLLOWER)
+        n_obs = self.env.observation_space(FOLLOWER).n
+        self.follower_policy = _as_policy(follower_policy, n_obs, follower_space.n)
         self.observation_space = self.env.observation_space(LEADER)
         self.action_space = self.env.action_space(LEADER)
 
@@ -180,12 +191,14 @@ class LeaderEnv(gymnasium.Env):
         return observations[LEADER], infos[LEADER]
 
     def step(self, action: int):
+        if not self.env.agents:
+            raise RuntimeError(_NOT_RUNNING)
         follower_action = self.follower_policy(self._follower_obs)
         observations, rewards, _, truncations, infos = self.env.step(
             {LEADER: action, FOLLOWER: follower_action}
         )
         self._follower_obs = observations[FOLLOWER]
-        info = {**infos.get(LEADER, {}), "follower_action": follower_action}
+        info = {**infos.get(LEADER, {}), "follower_action": int(follower_action)}
         return observations[LEADER], rewards[LEADER], False, truncations[LEADER], info
 
 
@@ -212,6 +225,7 @@ class FollowerEnv(gymnasium.Env):
         )
         self.observation_space = spaces.Discrete(self.iterated.n_follower_observations)
         self.action_space = spaces.Discrete(self.iterated.n_follower_actions)
+        self.t = self.iterated.horizon  # not running until reset()
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         super().reset(seed=seed)
@@ -225,14 +239,13 @@ class FollowerEnv(gymnasium.Env):
         return int(it.follower_observation(self.state, self.context)), info
 
     def step(self, action: int):
-        if not self.action_space.contains(np.int64(action)):
-            raise ValueError(
-                f"follower action must lie in [0, {self.action_space.n}), got {action}"
-            )
+        if self.t >= self.iterated.horizon:
+            raise RuntimeError(_NOT_RUNNING)
+        action = check_action(FOLLOWER, action, self.action_space.n)
         it = self.iterated
         leader = int(self.table[self.state])
-        r_leader, r_follower = it.rewards(leader, int(action), centred=self.centred)
-        self.state = int(it.next_state(leader, int(action)))
+        r_leader, r_follower = it.rewards(leader, action, centred=self.centred)
+        self.state = int(it.next_state(leader, action))
         self.t += 1
         observation = int(it.follower_observation(self.state, self.context))
         info = {"leader_action": leader, "leader_reward": float(r_leader)}

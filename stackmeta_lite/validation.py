@@ -1,29 +1,99 @@
-"""Argument checks that name the bad value and the allowed range."""
+"""Argument checks that name the bad value and the allowed range.
+
+Numbers: Python and numpy reals (``np.float32(0.1)`` included) are accepted, finite only; ``bool``
+is refused everywhere (``True`` is not a learning rate, a horizon or an action). Integers and
+actions follow ``operator.index``: Python and numpy integers pass; floats (even ``1.0``), strings,
+``None`` and numpy floats are refused.
+"""
 
 from __future__ import annotations
 
 import math
+import numbers
+import operator
+
+import numpy as np
+
+
+def check_number(name: str, value: float) -> float:
+    """``value`` as a finite float, or a ValueError naming it."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return float(value)
 
 
 def check_range(
     name: str, value: float, low: float, high: float = math.inf, low_open: bool = False
 ) -> None:
-    """Raise ValueError unless ``low <= value <= high`` (``low < value`` when ``low_open``)."""
-    bad_low = value <= low if low_open else value < low
-    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    if bad_low or value > high:
+    """Raise ValueError unless ``value`` is a finite number with ``low <= value <= high``
+    (``low < value`` when ``low_open``)."""
+    number = check_number(name, value)
+    bad_low = number <= low if low_open else number < low
+    if bad_low or number > high:
         bracket = "(" if low_open else "["
         raise ValueError(f"{name} must lie in {bracket}{low}, {high}], got {value!r}")
 
 
+def check_integer(name: str, value: int, low: int = 0) -> int:
+    """``value`` as an int >= ``low`` (``operator.index`` semantics, no bool), or a ValueError."""
+    try:
+        if isinstance(value, bool | np.bool_):
+            raise TypeError
+        number = operator.index(value)
+    except TypeError:
+        raise ValueError(
+            f"{name} must be an integer >= {low}, got {value!r} ({type(value).__name__})"
+        ) from None
+    if number < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    return number
+
+
 def check_positive_int(name: str, value: int) -> None:
     """Raise ValueError unless ``value`` is an integer >= 1."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    check_integer(name, value, low=1)
 
 
 def check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
     """Raise ValueError unless ``value`` is one of ``allowed``."""
-    if value not in allowed:
+    if not isinstance(value, str) or value not in allowed:
         raise ValueError(f"unknown {name} {value!r}; allowed: {', '.join(allowed)}")
+
+
+def check_action(who: str, action: int, n_actions: int) -> int:
+    """One action index as an int in [0, n_actions): integers only (``operator.index``; Python
+    and numpy ints; no bool, float, string or None), or a ValueError naming the range."""
+    try:
+        if isinstance(action, bool | np.bool_):
+            raise TypeError
+        index = operator.index(action)
+    except TypeError:
+        index = -1
+    if not 0 <= index < n_actions:
+        raise ValueError(
+            f"{who} action must be an integer in [0, {n_actions}), got {action!r} "
+            f"({type(action).__name__})"
+        )
+    return index
+
+
+def check_action_array(who: str, actions: object, n_actions: int, shape: tuple[int, ...]):
+    """A batch of actions as an int64 array of ``shape`` with entries in [0, n_actions): one
+    vectorised check (integer dtype, no bool), or a ValueError naming the range."""
+    array, shape = np.asarray(actions), tuple(int(size) for size in shape)
+    if array.dtype == np.bool_ or not np.issubdtype(array.dtype, np.integer):
+        raise ValueError(
+            f"{who} actions must be integers in [0, {n_actions}), got dtype {array.dtype}: "
+            f"{array.ravel()[:5].tolist()}"
+        )
+    if array.shape != shape:
+        raise ValueError(f"{who} actions must have shape {shape}, got {array.shape}")
+    array = array.astype(np.int64, copy=False)
+    if (array.view(np.uint64) >= n_actions).any():  # one pass: negatives wrap to huge values
+        bad = array[(array < 0) | (array >= n_actions)]
+        raise ValueError(
+            f"{who} actions must lie in [0, {n_actions}), got {bad.ravel()[:5].tolist()}"
+        )
+    return array

@@ -3,10 +3,14 @@ import warnings
 import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pettingzoo.test import parallel_api_test, parallel_seed_test
 
+from stackmeta_lite.batched import rollout
 from stackmeta_lite.envs import FollowerEnv, IteratedGameEnv, LeaderEnv
 from stackmeta_lite.games import BimatrixGame, make_game
+from stackmeta_lite.iterated import IteratedGame
 
 PD = make_game("prisoners_dilemma")
 
@@ -60,17 +64,126 @@ def test_query_phase_then_play_phase():
     assert infos["leader"]["steps_plain"] == 10
 
 
-def test_invalid_actions_are_rejected():
-    env = IteratedGameEnv(PD)
+# Every value here is a bad action for a 2-action agent: not an integer, or out of [0, 2).
+bad_actions = st.one_of(
+    st.integers().filter(lambda a: not 0 <= a < 2),
+    st.floats(allow_nan=True, allow_infinity=True),  # 1.0 too: floats are refused, not truncated
+    st.floats(-1e3, 1e3).map(np.float64),
+    st.integers(0, 1).map(np.float32),
+    st.booleans(),
+    st.integers(0, 1).map(str),
+    st.none(),
+    st.just(1e30),
+    st.just([1]),
+)
+
+
+def _rejects(step, action):
+    with pytest.raises(ValueError, match=r"action must be an integer in \[0, 2\), got "):
+        step(action)
+
+
+@settings(max_examples=60, deadline=None)
+@given(bad_actions, st.sampled_from(["leader", "follower"]))
+def test_parallel_env_rejects_bad_actions(action, agent):
+    env = IteratedGameEnv(PD, queries=False)
     env.reset()
-    with pytest.raises(ValueError, match=r"leader action must lie in \[0, 2\), got 2"):
-        env.step({"leader": 2, "follower": 0})
-    with pytest.raises(ValueError, match="follower action"):
-        env.step({"leader": 0})
+    good = {"leader": 0, "follower": 0}
+    _rejects(lambda a: env.step({**good, agent: a}), action)
+    # The refused step changed nothing: the episode still has all its steps.
+    steps = 0
+    while env.agents:
+        env.step(good)
+        steps += 1
+    assert steps == 10
+
+
+@settings(max_examples=60, deadline=None)
+@given(bad_actions)
+def test_gymnasium_views_reject_bad_actions(action):
+    leader = LeaderEnv(PD, np.zeros(161, dtype=int))
+    leader.reset(seed=0)
+    _rejects(leader.step, action)
     follower = FollowerEnv(PD)
     follower.reset(seed=0)
-    with pytest.raises(ValueError, match=r"follower action must lie in \[0, 2\), got -1"):
-        follower.step(-1)
+    _rejects(follower.step, action)
+    # A follower policy returning a bad action is refused too, not truncated.
+    policy_env = LeaderEnv(PD, lambda observation: action)
+    policy_env.reset(seed=0)
+    _rejects(policy_env.step, 0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(bad_actions.filter(lambda a: not isinstance(a, list)))
+def test_rollout_rejects_bad_follower_actions(action):
+    iterated = IteratedGame(PD)
+    tables = np.zeros((3, 5), dtype=int)
+    with pytest.raises(ValueError, match=r"follower actions must (lie in|be integers in) \[0, 2\)"):
+        rollout(iterated, tables, lambda t, states, obs: np.full(3, action))
+    with pytest.raises(ValueError, match=r"follower actions must have shape \(3,\), got \(2,\)"):
+        rollout(iterated, tables, lambda t, states, obs: np.zeros(2, dtype=int))
+
+
+@pytest.mark.parametrize("bad", [-1, 2])
+def test_rollout_does_not_wrap_around(bad):
+    # -1 used to index the last state and pay the D column; 2 gave a bare IndexError.
+    iterated = IteratedGame(PD)
+    with pytest.raises(ValueError, match=rf"follower actions must lie in \[0, 2\), got \[{bad}\]"):
+        rollout(iterated, np.zeros((2, 5), int), lambda t, s, o: np.array([0, bad]))
+    with pytest.raises(ValueError, match=r"follower policy actions must have shape \(161,\)"):
+        LeaderEnv(PD, np.zeros(160, dtype=int))
+    with pytest.raises(ValueError, match=r"follower policy actions must lie in \[0, 2\)"):
+        LeaderEnv(PD, np.full(161, bad))
+
+
+def test_numpy_integers_are_actions_and_play_like_ints():
+    results = []
+    for cast in (int, np.int64, np.int8, np.uint8):
+        env = IteratedGameEnv(PD, queries=False, centred=False)
+        env.reset()
+        total = 0.0
+        while env.agents:
+            _, rewards, *_ = env.step({"leader": cast(1), "follower": cast(0)})
+            total += rewards["leader"]
+        results.append(total)
+    assert results == [40.0] * 4  # (D, C) pays the leader 4, ten times
+
+
+def test_missing_agent_key_is_named():
+    env = IteratedGameEnv(PD)
+    env.reset()
+    with pytest.raises(ValueError, match=r"missing \['follower'\]"):
+        env.step({"leader": 0})
+
+
+def _leader_env():
+    return LeaderEnv(PD, np.zeros(5, dtype=int), queries=False)
+
+
+@pytest.mark.parametrize(
+    "make, step",
+    [
+        (lambda: IteratedGameEnv(PD), lambda env: env.step({"leader": 0, "follower": 0})),
+        (_leader_env, lambda env: env.step(0)),
+        (lambda: FollowerEnv(PD), lambda env: env.step(0)),
+    ],
+    ids=["parallel", "leader", "follower"],
+)
+def test_episode_lifecycle_is_enforced(make, step):
+    env = make()
+    with pytest.raises(RuntimeError, match=r"before reset\(\) or after the episode ended"):
+        step(env)
+    env.reset(seed=0)
+    steps, ended = 0, False
+    while not ended:
+        result = step(env)
+        ended = all(result[3].values()) if isinstance(result[3], dict) else result[3]
+        steps += 1
+    assert steps in (10, 15)
+    with pytest.raises(RuntimeError, match="after the episode ended"):
+        step(env)
+    env.reset(seed=0)
+    assert step(env) is not None  # a reset starts a new episode
 
 
 def test_follower_view_draws_seeded_random_leaders():
@@ -81,7 +194,7 @@ def test_follower_view_draws_seeded_random_leaders():
 
 
 def test_leader_view_against_a_defecting_follower():
-    env = LeaderEnv(PD, np.ones(161, dtype=int), queries=False, centred=False)
+    env = LeaderEnv(PD, np.ones(5, dtype=int), queries=False, centred=False)
     env.reset(seed=0)
     total = 0.0
     for _ in range(10):
