@@ -11,6 +11,11 @@ follower best-responds within one of two classes:
 Ties among the follower's best responses are broken for the leader (``"strong"``) or against it
 (``"weak"``). Episode returns are raw (1..4 scale for the canonical games); ``per_step`` divides
 by the horizon and ``centred`` subtracts ``game.offset`` per step.
+
+Numerics are scale-free: two returns count as tied when they differ by less than ``tie_tolerance``
+(relative to the payoff range, so payoffs times any positive factor give the same tables and the
+value times that factor). Games whose episode returns could overflow float64, and problems whose
+arrays would exceed ``MAX_SOLVER_BYTES``, are refused with the limit named before any allocation.
 """
 
 from __future__ import annotations
@@ -30,9 +35,51 @@ FollowerClass = Literal["stationary", "time_aware"]
 TieRule = Literal["strong", "weak"]
 FOLLOWER_CLASSES: tuple[str, ...] = ("stationary", "time_aware")
 TIE_RULES: tuple[str, ...] = ("strong", "weak")
-MAX_TABLE_PAIRS = 2**24
-"""Largest number of (leader table, follower table) pairs the stationary solver enumerates."""
-_TOL = 1e-9
+MAX_SOLVER_BYTES = 2**30
+"""Largest working memory (bytes, estimated before allocating) the exact solver may use: 1 GiB."""
+RELATIVE_TOLERANCE = 1e-9
+"""Ties: returns closer than this fraction of (payoff range x horizon) count as equal."""
+_MAX_RETURN = np.finfo(float).max / 8  # episode returns and their differences stay finite
+_EPS = np.finfo(float).eps
+
+
+def tie_tolerance(payoffs: np.ndarray, horizon: int = 1) -> float:
+    """Raw return difference below which a player's returns over ``horizon`` steps count as tied:
+    1e-9 of its payoff range per step, plus the rounding of float64 sums of that many payoffs."""
+    payoffs = np.asarray(payoffs, dtype=float)
+    half_range = payoffs.max() / 2 - payoffs.min() / 2  # halves: no overflow at +-1e308
+    magnitude = np.abs(payoffs).max()
+    return float(horizon * (2 * RELATIVE_TOLERANCE * half_range + 8 * _EPS * magnitude))
+
+
+def check_solvable(iterated: IteratedGame, n_leader_tables: int, follower_class: str) -> None:
+    """Refuse, before allocating, a game whose episode returns could overflow float64 or whose
+    solution needs more than ``MAX_SOLVER_BYTES``; the message names the limit."""
+    game, horizon = iterated.game, iterated.horizon
+    magnitude = max(np.abs(game.leader_payoffs).max(), np.abs(game.follower_payoffs).max())
+    if magnitude > _MAX_RETURN / horizon:
+        raise ValueError(
+            f"payoffs as large as {magnitude:.3g} over a horizon of {horizon} steps would overflow "
+            f"float64 episode returns; |payoff| x horizon must stay below {_MAX_RETURN:.3g}: "
+            "rescale the payoffs"
+        )
+    n_states, m = iterated.n_states, iterated.n_follower_actions
+    if follower_class == "stationary":
+        pairs = n_leader_tables * m**n_states
+        # play_tables keeps 6 (pairs, horizon) arrays and 2 (pairs, states) tables of 8 bytes.
+        needed = pairs * 8 * (6 * horizon + 2 * n_states)
+        what = f"{n_leader_tables} x {m}**{n_states} (leader, follower) table pairs"
+    else:
+        # a (tables, horizon, states) policy and about 10 (tables, states, actions) temporaries.
+        needed = n_leader_tables * 8 * (horizon * n_states + 10 * n_states * m)
+        what = f"{n_leader_tables} leader tables x {horizon} steps x {n_states} states"
+    if needed > MAX_SOLVER_BYTES:
+        raise ValueError(
+            f"the {follower_class.replace('_', '-')} solver of a "
+            f"{game.n_leader_actions}x{m} game at horizon {horizon} would need about "
+            f"{needed / 2**20:,.0f} MiB for {what}; the limit is MAX_SOLVER_BYTES = "
+            f"{MAX_SOLVER_BYTES / 2**20:,.0f} MiB: use a smaller game or horizon"
+        )
 
 
 @dataclass(frozen=True)
@@ -72,13 +119,8 @@ def _all_tables(count: int, n_states: int) -> np.ndarray:
 def stationary_returns(iterated: IteratedGame, leader_tables: np.ndarray):
     """Raw episode returns (leader, follower) of each leader table (L, S) against every
     follower table, as two (L, m**S) arrays, with the follower tables (m**S, S)."""
+    check_solvable(iterated, len(leader_tables), "stationary")
     follower_tables = _all_tables(iterated.n_follower_actions, iterated.n_states)
-    n_pairs = len(leader_tables) * len(follower_tables)
-    if n_pairs > MAX_TABLE_PAIRS:
-        raise ValueError(
-            f"the stationary solver would enumerate {n_pairs} table pairs for a "
-            f"{iterated.game.leader_payoffs.shape} game; at most {MAX_TABLE_PAIRS} are allowed"
-        )
     n_leader = len(leader_tables)
     leader = np.repeat(leader_tables, len(follower_tables), axis=0)
     follower = np.tile(follower_tables, (n_leader, 1))
@@ -91,10 +133,11 @@ def stationary_returns(iterated: IteratedGame, leader_tables: np.ndarray):
     )
 
 
-def _pick(leader_values: np.ndarray, follower_values: np.ndarray, ties: str):
-    """Index along the last axis of the follower's best response, ties broken by ``ties``."""
+def _pick(leader_values: np.ndarray, follower_values: np.ndarray, ties: str, tolerance: float):
+    """Index along the last axis of the follower's best response, ties (follower values within
+    ``tolerance`` of the best) broken by ``ties``: the one tie-breaking of every solver here."""
     best = follower_values.max(axis=-1, keepdims=True)
-    optimal = follower_values >= best - _TOL
+    optimal = follower_values >= best - tolerance
     sign = 1.0 if ties == "strong" else -1.0
     score = np.where(optimal, sign * leader_values, -np.inf)
     return score.argmax(axis=-1)
@@ -102,7 +145,8 @@ def _pick(leader_values: np.ndarray, follower_values: np.ndarray, ties: str):
 
 def _stationary_responses(iterated: IteratedGame, leader_tables: np.ndarray, ties: str):
     leader_values, follower_values, follower_tables = stationary_returns(iterated, leader_tables)
-    choice = _pick(leader_values, follower_values, ties)
+    tolerance = tie_tolerance(iterated.game.follower_payoffs, iterated.horizon)
+    choice = _pick(leader_values, follower_values, ties, tolerance)
     rows = np.arange(len(leader_tables))
     return (
         follower_tables[choice],
@@ -112,6 +156,8 @@ def _stationary_responses(iterated: IteratedGame, leader_tables: np.ndarray, tie
 
 
 def _time_aware_responses(iterated: IteratedGame, leader_tables: np.ndarray, ties: str):
+    check_solvable(iterated, len(leader_tables), "time_aware")
+    tolerance = tie_tolerance(iterated.game.follower_payoffs, iterated.horizon)
     n_tables, n_states = leader_tables.shape
     rows = np.arange(n_tables)[:, None]
     value_follower = np.zeros((n_tables, n_states))
@@ -125,7 +171,7 @@ def _time_aware_responses(iterated: IteratedGame, leader_tables: np.ndarray, tie
         nxt = iterated.next_state(leader_action, follower_action)
         q_follower = r_follower + value_follower[rows[..., None], nxt]
         q_leader = r_leader + value_leader[rows[..., None], nxt]
-        choice = _pick(q_leader, q_follower, ties)
+        choice = _pick(q_leader, q_follower, ties, tolerance)
         policy[:, t] = choice
         value_follower = np.take_along_axis(q_follower, choice[..., None], -1)[..., 0]
         value_leader = np.take_along_axis(q_leader, choice[..., None], -1)[..., 0]
@@ -203,19 +249,28 @@ class OneShotCommitment:
     follower_payoff: float
 
 
+def follower_reply(
+    game: BimatrixGame, leader_strategy: np.ndarray, ties: TieRule = "strong"
+) -> OneShotCommitment:
+    """The follower's best reply in the one-shot game to a leader commitment (probabilities over
+    the leader's actions), ties within ``tie_tolerance`` broken for (strong) or against (weak)
+    the leader, with both expected payoffs (raw)."""
+    check_choice("tie rule", ties, TIE_RULES)
+    strategy = np.asarray(leader_strategy, dtype=float)
+    n = game.n_leader_actions
+    if strategy.shape != (n,):
+        raise ValueError(f"leader strategy must have {n} probabilities, got shape {strategy.shape}")
+    if not np.all(np.isfinite(strategy)) or strategy.min() < 0 or abs(strategy.sum() - 1) > 1e-9:
+        raise ValueError(f"leader strategy must be probabilities >= 0 summing to 1, got {strategy}")
+    leader, follower = strategy @ game.leader_payoffs, strategy @ game.follower_payoffs
+    reply = int(_pick(leader, follower, ties, tie_tolerance(game.follower_payoffs)))
+    return OneShotCommitment(strategy, reply, float(leader[reply]), float(follower[reply]))
+
+
 def pure_stackelberg(game: BimatrixGame, ties: TieRule = "strong") -> OneShotCommitment:
     """Stackelberg equilibrium of the one-shot game with pure leader commitment."""
-    check_choice("tie rule", ties, TIE_RULES)
-    replies = _pick(game.leader_payoffs, game.follower_payoffs, ties)
-    rows = np.arange(game.n_leader_actions)
-    leader_values = game.leader_payoffs[rows, replies]
-    best = int(np.argmax(leader_values))
-    return OneShotCommitment(
-        leader_strategy=np.eye(game.n_leader_actions)[best],
-        follower_action=int(replies[best]),
-        leader_payoff=float(leader_values[best]),
-        follower_payoff=float(game.follower_payoffs[best, replies[best]]),
-    )
+    replies = [follower_reply(game, row, ties) for row in np.eye(game.n_leader_actions)]
+    return max(replies, key=lambda reply: reply.leader_payoff)  # first of equal payoffs
 
 
 def mixed_stackelberg(game: BimatrixGame) -> OneShotCommitment:
@@ -223,11 +278,14 @@ def mixed_stackelberg(game: BimatrixGame) -> OneShotCommitment:
     action (Conitzer and Sandholm 2006), keeping the best feasible one."""
     best: OneShotCommitment | None = None
     n_rows = game.n_leader_actions
+    # The LP's tolerances are absolute: solve on payoffs scaled to [-1, 1] (same optimum).
+    leader, follower = (_unit_scale(game.leader_payoffs), _unit_scale(game.follower_payoffs))
+    tolerance = tie_tolerance(game.leader_payoffs)
     for b in range(game.n_follower_actions):
         # Follower must weakly prefer b: x . (F[:, b'] - F[:, b]) <= 0 for every b'.
-        constraints = (game.follower_payoffs - game.follower_payoffs[:, [b]]).T
+        constraints = (follower - follower[:, [b]]).T
         result = linprog(
-            -game.leader_payoffs[:, b],
+            -leader[:, b],
             A_ub=constraints,
             b_ub=np.zeros(game.n_follower_actions),
             A_eq=np.ones((1, n_rows)),
@@ -244,14 +302,20 @@ def mixed_stackelberg(game: BimatrixGame) -> OneShotCommitment:
             leader_payoff=float(strategy @ game.leader_payoffs[:, b]),
             follower_payoff=float(strategy @ game.follower_payoffs[:, b]),
         )
-        if best is None or candidate.leader_payoff > best.leader_payoff + _TOL:
+        if best is None or candidate.leader_payoff > best.leader_payoff + tolerance:
             best = candidate
     assert best is not None  # some follower action is a best response to every commitment
     return best
 
 
+def _unit_scale(payoffs: np.ndarray) -> np.ndarray:
+    magnitude = np.abs(payoffs).max()
+    return payoffs / magnitude if magnitude > 0 else payoffs
+
+
 def pure_nash_equilibria(game: BimatrixGame) -> list[tuple[int, int]]:
     """All pure Nash equilibria (leader action, follower action) of the one-shot game."""
-    leader_best = game.leader_payoffs >= game.leader_payoffs.max(axis=0, keepdims=True) - _TOL
-    follower_best = game.follower_payoffs >= game.follower_payoffs.max(axis=1, keepdims=True) - _TOL
+    leader, follower = game.leader_payoffs, game.follower_payoffs
+    leader_best = leader >= leader.max(axis=0, keepdims=True) - tie_tolerance(leader)
+    follower_best = follower >= follower.max(axis=1, keepdims=True) - tie_tolerance(follower)
     return [tuple(int(i) for i in cell) for cell in np.argwhere(leader_best & follower_best)]

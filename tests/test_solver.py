@@ -1,4 +1,6 @@
 import itertools
+import time
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -9,8 +11,10 @@ from stackmeta_lite.envs import IteratedGameEnv
 from stackmeta_lite.games import BATTLE_OF_THE_SEXES, CANONICAL_GAMES, BimatrixGame, make_game
 from stackmeta_lite.iterated import IteratedGame
 from stackmeta_lite.solver import (
+    MAX_SOLVER_BYTES,
     best_response_gap,
     best_responses,
+    follower_reply,
     mixed_stackelberg,
     pure_nash_equilibria,
     pure_stackelberg,
@@ -19,19 +23,20 @@ from stackmeta_lite.solver import (
 
 
 def _path_returns(game, horizon, leader_table, follower_action_at):
-    """Independent simulation: follower_action_at(t, state) -> action."""
-    state, leader_total, follower_total = 0, 0.0, 0.0
+    """Independent simulation in exact rational arithmetic: follower_action_at(t, state)."""
+    state, leader_total, follower_total = 0, Fraction(0), Fraction(0)
     n = game.n_leader_actions
     for t in range(horizon):
         a, b = leader_table[state], follower_action_at(t, state)
-        leader_total += game.leader_payoffs[a, b]
-        follower_total += game.follower_payoffs[a, b]
+        leader_total += Fraction(game.leader_payoffs[a, b])
+        follower_total += Fraction(game.follower_payoffs[a, b])
         state = 1 + a + n * b
     return leader_total, follower_total
 
 
 def _brute_force(game, horizon, follower_class, ties):
-    """Stackelberg value by plain enumeration (no numpy vectorisation)."""
+    """Stackelberg value by plain enumeration in exact fractions: ties are exact equalities,
+    no tolerance shared with the solver."""
     n, m = game.leader_payoffs.shape
     n_states = 1 + n * m
     best = -np.inf
@@ -47,9 +52,9 @@ def _brute_force(game, horizon, follower_class, ties):
                 for seq in itertools.product(range(m), repeat=horizon)
             ]
         top = max(f for _, f in options)
-        values = [lv for lv, f in options if f >= top - 1e-9]
+        values = [lv for lv, f in options if f == top]
         best = max(best, max(values) if ties == "strong" else min(values))
-    return best
+    return float(best)
 
 
 def test_hand_checked_values():
@@ -98,18 +103,61 @@ def test_agrees_with_environment_enumeration(name):
 
 
 payoffs = st.lists(st.integers(-3, 3), min_size=4, max_size=4)
+# Real payoffs with exact ties possible: quarters in [-3, 3] (exact in binary), then scaled by a
+# positive factor over 24 orders of magnitude, which makes them inexact.
+quarters = st.lists(st.integers(-12, 12).map(lambda k: k / 4), min_size=4, max_size=4)
+factors = st.one_of(
+    st.sampled_from([1e-12, 1e-6, 0.1, 1 / 3, 1.0, 7.3, 1e6, 1e12]),
+    st.floats(1e-12, 1e12, allow_subnormal=False),
+)
 
 
 @settings(max_examples=25, deadline=None)
-@given(payoffs, payoffs, st.integers(1, 4), st.sampled_from(["strong", "weak"]))
-def test_agrees_with_brute_force_on_random_games(leader, follower, horizon, ties):
+@given(quarters, quarters, st.integers(1, 4), st.sampled_from(["strong", "weak"]), factors)
+def test_agrees_with_exact_brute_force_at_any_scale(leader, follower, horizon, ties, factor):
+    # The oracle solves the unscaled game in fractions; the solver sees payoffs times `factor`.
     game = BimatrixGame(np.reshape(leader, (2, 2)), np.reshape(follower, (2, 2)))
-    iterated = IteratedGame(game, horizon)
+    scaled = BimatrixGame(game.leader_payoffs * factor, game.follower_payoffs * factor)
     for follower_class in ("stationary", "time_aware"):
-        expected = _brute_force(game, horizon, follower_class, ties)
-        assert solve_iterated(iterated, follower_class, ties).leader_return == pytest.approx(
-            expected
-        )
+        expected = factor * _brute_force(game, horizon, follower_class, ties)
+        solution = solve_iterated(IteratedGame(scaled, horizon), follower_class, ties)
+        assert solution.leader_return == pytest.approx(expected, rel=1e-9, abs=1e-12 * factor)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.floats(-10, 10, allow_subnormal=False), min_size=8, max_size=8),
+    st.integers(1, 5),
+    factors,
+)
+def test_scale_invariance_on_real_payoffs(cells, horizon, factor):
+    # Payoffs times any positive factor: the same follower replies, the value times the factor.
+    leader, follower = np.reshape(cells[:4], (2, 2)), np.reshape(cells[4:], (2, 2))
+    iterated = IteratedGame(BimatrixGame(leader, follower), horizon)
+    scaled = IteratedGame(BimatrixGame(leader * factor, follower * factor), horizon)
+    for follower_class in ("stationary", "time_aware"):
+        for ties in ("strong", "weak"):
+            base = solve_iterated(iterated, follower_class, ties)
+            other = solve_iterated(scaled, follower_class, ties)
+            spread = horizon * (np.ptp(cells) + 1e-300)
+            assert other.leader_return == pytest.approx(
+                factor * base.leader_return, rel=1e-9, abs=1e-9 * factor * spread
+            )
+
+
+def test_tiny_and_huge_payoffs():
+    # Issue 11: PD x 1e-12 gave 4e-12 / 2e-12 (an absolute 1e-9 tolerance made every reply a
+    # tie); x 1e307 gave inf.
+    pd = make_game("prisoners_dilemma")
+    for factor in (1e-12, 1e-300, 1e300):
+        game = BimatrixGame(pd.leader_payoffs * factor, pd.follower_payoffs * factor)
+        assert solve_iterated(IteratedGame(game)).per_step == pytest.approx(3.1 * factor)
+        time_aware = solve_iterated(IteratedGame(game), "time_aware").per_step
+        assert time_aware == pytest.approx(2.9 * factor)
+    huge = BimatrixGame(pd.leader_payoffs * 1e307, pd.follower_payoffs * 1e307)
+    for follower_class in ("stationary", "time_aware"):
+        with pytest.raises(ValueError, match=r"would overflow float64.*must stay below"):
+            solve_iterated(IteratedGame(huge), follower_class)
 
 
 def test_brute_force_on_a_3x2_game():
@@ -195,9 +243,54 @@ def test_bad_choices_are_rejected():
         solve_iterated(iterated, ties="neutral")
 
 
-def test_too_large_games_are_refused_with_the_limit():
+@pytest.mark.parametrize(
+    "shape, horizon, follower_class",
+    [
+        ((3, 3), 10, "stationary"),
+        ((1, 7), 10, "stationary"),  # one leader table, but 7**8 follower tables
+        ((2, 3), 300, "stationary"),  # small tables, long horizon
+        ((2, 2), 100_000, "stationary"),
+        ((2, 8), 10, "time_aware"),  # 2**17 leader tables
+    ],
+)
+def test_too_large_problems_are_refused_before_allocating(shape, horizon, follower_class):
+    game = BimatrixGame(np.zeros(shape), np.zeros(shape))
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"would need about [\d,]+ MiB.*MAX_SOLVER_BYTES = 1,024"):
+        solve_iterated(IteratedGame(game, horizon), follower_class)
+    assert time.perf_counter() - start < 1.0  # refused up front, not after filling memory
+    assert MAX_SOLVER_BYTES == 2**30
+
+
+def test_problems_under_the_limit_are_solved():
     game = BimatrixGame(np.zeros((3, 3)), np.zeros((3, 3)))
-    with pytest.raises(ValueError, match="table pairs.*at most"):
-        solve_iterated(IteratedGame(game))
-    # The time-aware solver has no such limit.
     assert solve_iterated(IteratedGame(game, 2), "time_aware").leader_return == 0
+    assert solve_iterated(IteratedGame(make_game("hero"), 1000)).horizon == 1000
+
+
+def test_follower_reply_shares_the_relative_tie_rule():
+    # Commitment example: at p = 1/2 the follower is indifferent between L and R.
+    leader, follower = np.array([[2.0, 4.0], [1.0, 3.0]]), np.array([[1.0, 0.0], [0.0, 1.0]])
+    for factor in (1e-12, 1.0, 1e12):
+        game = BimatrixGame(leader * factor, follower * factor)
+        strong = follower_reply(game, [0.5, 0.5], "strong")
+        weak = follower_reply(game, [0.5, 0.5], "weak")
+        assert (strong.follower_action, weak.follower_action) == (1, 0)
+        assert strong.leader_payoff == pytest.approx(3.5 * factor)
+        assert weak.leader_payoff == pytest.approx(1.5 * factor)
+        # Just off the tie the reply is unique, whatever the rule.
+        assert follower_reply(game, [0.5 + 1e-6, 0.5 - 1e-6], "weak").follower_action == 0
+        assert follower_reply(game, [0.5 - 1e-6, 0.5 + 1e-6], "strong").follower_action == 1
+    with pytest.raises(ValueError, match="probabilities >= 0 summing to 1"):
+        follower_reply(game, [0.7, 0.7])
+    with pytest.raises(ValueError, match="must have 2 probabilities"):
+        follower_reply(game, [1.0])
+
+
+def test_one_shot_solvers_are_scale_free():
+    game = BimatrixGame([[1, 3], [0, 2]], [[1, 0], [0, 1]])
+    for factor in (1e-12, 1e12):
+        scaled = BimatrixGame(game.leader_payoffs * factor, game.follower_payoffs * factor)
+        assert mixed_stackelberg(scaled).leader_payoff == pytest.approx(2.5 * factor)
+        assert pure_stackelberg(scaled).leader_payoff == pytest.approx(2 * factor)
+        assert pure_nash_equilibria(scaled) == pure_nash_equilibria(game)
