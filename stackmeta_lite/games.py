@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from stackmeta_lite.validation import check_number
+
 # (leader, follower) payoffs for the cells CC, CD, DC, DD; the first letter is the leader's action.
 _CANONICAL_CELLS: dict[str, tuple[tuple[int, int], ...]] = {
     "prisoners_dilemma": ((3, 3), (1, 4), (4, 1), (2, 2)),
@@ -87,11 +89,10 @@ class BimatrixGame:
                 f"leader payoffs have shape {leader.shape} but follower payoffs have shape "
                 f"{follower.shape}; both must be (leader actions, follower actions)"
             )
-        offset = (
-            float((leader.mean() + follower.mean()) / 2) if self.offset is None else self.offset
-        )
-        if not np.isfinite(offset):
-            raise ValueError(f"offset must be finite, got {offset}")
+        if self.offset is None:  # the mean payoff, summed in parts that cannot overflow
+            offset = float((leader / leader.size).sum() / 2 + (follower / follower.size).sum() / 2)
+        else:
+            offset = check_number("offset", self.offset)
         object.__setattr__(self, "leader_payoffs", leader)
         object.__setattr__(self, "follower_payoffs", follower)
         object.__setattr__(self, "offset", float(offset))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from stackmeta_lite.games import BimatrixGame, make_game
+from stackmeta_lite.validation import check_positive_int
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,7 @@ class IteratedGame:
     def __post_init__(self) -> None:
         if isinstance(self.game, str):
             object.__setattr__(self, "game", make_game(self.game))
-        if not isinstance(self.horizon, int | np.integer) or self.horizon < 1:
-            raise ValueError(f"horizon must be an integer >= 1, got {self.horizon!r}")
+        check_positive_int("horizon", self.horizon)
         if self.n_contexts > 2**31:
             raise ValueError(
                 f"a {self.game.leader_payoffs.shape} game has {self.n_contexts} leader tables; "

@@ -17,7 +17,11 @@ import numpy as np
 
 def check_number(name: str, value: float) -> float:
     """``value`` as a finite float, or a ValueError naming it."""
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+    if (
+        isinstance(value, bool | np.bool_)
+        or not isinstance(value, numbers.Real)
+        or math.isnan(value)
+    ):
         raise ValueError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value!r}")
