@@ -12,9 +12,12 @@ value only where the follower best-responds and NaN elsewhere.
 from __future__ import annotations
 
 import math
+import traceback
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -40,10 +43,12 @@ from stackmeta_lite.meta import (
     pretrain_follower,
     verify,
 )
+from stackmeta_lite.results import RunStore
 from stackmeta_lite.solver import best_response_gap, solve_iterated
 from stackmeta_lite.validation import check_choice, check_positive_int
 
 METHODS: tuple[str, ...] = ("meta_ppo", "meta_pg", "meta_dqn", "ppo_qlearn")
+_LEADER_METHOD = {"meta_ppo": "ppo", "meta_pg": "pg", "meta_dqn": "dqn", "ppo_qlearn": "ppo"}
 BACKENDS: tuple[str, ...] = ("processes", "serial", "ray")
 VALUE_TOLERANCE = 0.01
 """A leader 'reaches the optimum' within this many raw payoff units per step (issue target)."""
@@ -69,8 +74,27 @@ class RunConfig:
     verify_iterations: int = 50
 
     def __post_init__(self) -> None:
+        for name, kind in (("follower", PGConfig), ("qlearning", QLearningConfig)):
+            if not isinstance(getattr(self, name), kind):
+                raise ValueError(
+                    f"RunConfig.{name} must be a {kind.__name__}, got {getattr(self, name)!r}"
+                )
+        if self.leader is not None and not isinstance(self.leader, LeaderConfig):
+            raise ValueError(
+                f"RunConfig.leader must be None or a PGConfig, PPOConfig or DQNConfig, "
+                f"got {self.leader!r}"
+            )
         check_positive_int("horizon", self.horizon)
         check_positive_int("verify_iterations", self.verify_iterations)
+
+    def check_method(self, method: str) -> None:
+        """Raise ValueError unless this config's leader config fits ``method``."""
+        expected = type(default_config(_LEADER_METHOD[method]))
+        if not isinstance(self.leader_config(method), expected):
+            raise ValueError(
+                f"method {method!r} needs a {expected.__name__} leader config, got "
+                f"{type(self.leader).__name__}"
+            )
 
     def leader_config(self, method: str) -> LeaderConfig:
         if self.leader is not None:
@@ -82,19 +106,22 @@ class RunConfig:
         return default_config(method.removeprefix("meta_"))
 
 
-def check_run(game: str, seed: int, method: str) -> None:
-    """Fail before training on an unknown game or method, or a bad seed."""
+def check_run(game: str, seed: int, method: str, config: RunConfig | None = None) -> None:
+    """Fail before training on an unknown game or method, a bad seed, or a config that does not
+    fit the method."""
     make_game(game)
     check_choice("method", method, METHODS)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**64:
+        raise ValueError(f"seed must be an integer >= 0, got {seed!r} (and below 2**64)")
+    if config is not None:
+        config.check_method(method)
 
 
 def run(
     game: str, seed: int, method: str = "meta_ppo", config: RunConfig = RunConfig()
 ) -> pd.DataFrame:
     """One run as a tidy table, one row per leader update (see the module docstring)."""
-    check_run(game, seed, method)
+    check_run(game, seed, method, config)
     with torch_threads(1):
         return _run(game, seed, method, config)
 
@@ -220,8 +247,13 @@ def steps_to_optimum(results: pd.DataFrame, steps: str = "steps_with_queries") -
     return summary
 
 
-def _run_star(args: tuple) -> pd.DataFrame:
-    return run(*args)
+def _run_star(args: tuple) -> tuple[pd.DataFrame | None, str, str]:
+    """One job in a worker: (table, "", "") or, when it fails, (None, error, traceback), so one
+    failing run cannot take the others down."""
+    try:
+        return run(*args), "", ""
+    except Exception as error:
+        return None, f"{type(error).__name__}: {error}", traceback.format_exc()
 
 
 def _pretrain_job(args: tuple) -> PretrainResult:
@@ -255,6 +287,19 @@ def pretrain_sweep(
     return history, results
 
 
+class SweepError(RuntimeError):
+    """Some runs of a sweep failed. ``results`` holds every finished run (also saved in the run
+    store, if one was given) and ``failures`` says which runs failed and why."""
+
+    def __init__(self, results: pd.DataFrame, failures: pd.DataFrame, store: Path | None):
+        self.results, self.failures = results, failures
+        listing = "; ".join(
+            f"({row.game}, {row.seed}, {row.method}): {row.error}" for row in failures.itertuples()
+        )
+        where = f"; finished runs are saved in {store}, rerun to retry" if store else ""
+        super().__init__(f"{len(failures)} run(s) failed: {listing}{where}")
+
+
 def run_sweep(
     games: Sequence[str],
     seeds: Iterable[int],
@@ -263,35 +308,71 @@ def run_sweep(
     backend: str = "processes",
     workers: int | None = None,
     progress: bool | None = None,
+    store: str | Path | None = None,
 ) -> pd.DataFrame:
     """All (game, seed, method) runs, in parallel on local cores (``processes``), in this
-    process (``serial``) or on a Ray cluster (``ray``, needs the ``ray`` extra)."""
+    process (``serial``) or on a Ray cluster (``ray``, needs the ``ray`` extra).
+
+    Every run is validated before any training. With ``store`` (a directory, see
+    ``results.RunStore``) each run is saved as it finishes and a rerun skips the finished ones.
+    A failing run does not stop the others: at the end ``SweepError`` names each failed run and
+    its error and carries the finished runs' table.
+    """
     check_choice("backend", backend, BACKENDS)
-    jobs = [(g, int(s), m, config) for m in methods for g in games for s in seeds]
-    for game, seed, method, _ in jobs:
-        check_run(game, seed, method)
     if workers is not None:
         check_positive_int("workers", workers)
+    seeds = list(seeds)  # iterated once per game and method
+    keys = [(g, s, m) for m in methods for g in games for s in seeds]
+    for game, seed, method in keys:
+        check_run(game, seed, method, config)
+    keys = [(game, int(seed), method) for game, seed, method in keys]
+    repeated = sorted(key for key, count in Counter(keys).items() if count > 1)
+    if repeated:
+        raise ValueError(f"each run must appear once; repeated (game, seed, method): {repeated}")
+    runs = RunStore(store, {"config": repr(config)}) if store is not None else None
+    tables = {key: runs.load(key) for key in keys if runs.finished(key)} if runs else {}
+    failures = []
     disable = None if progress is None else not progress  # None: only on a terminal
-    bar = tqdm(total=len(jobs), desc="runs", disable=disable)
-    if backend == "serial" or len(jobs) == 1:
-        tables = []
-        for job in jobs:
-            tables.append(_run_star(job))
-            bar.update()
-    elif backend == "ray":
-        tables = _run_ray(jobs, bar)
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            tables = []
-            for table in pool.map(_run_star, jobs):
-                tables.append(table)
-                bar.update()
+    bar = tqdm(total=len(keys), initial=len(tables), desc="runs", disable=disable)
+    todo = [(*key, config) for key in keys if key not in tables]
+    for job, (table, error, details) in _outcomes(todo, backend, workers):
+        key = job[:3]
+        if table is None:
+            failures.append({"game": key[0], "seed": key[1], "method": key[2], "error": error})
+            if runs:
+                runs.record_failure(key, error, details)
+        else:
+            tables[key] = table
+            if runs:
+                runs.save(key, table)
+        bar.update()
     bar.close()
-    return pd.concat(tables, ignore_index=True)
+    finished = [tables[key] for key in keys if key in tables]
+    results = pd.concat(finished, ignore_index=True) if finished else pd.DataFrame()
+    if failures:
+        raise SweepError(results, pd.DataFrame(failures), runs.directory if runs else None)
+    return results
 
 
-def _run_ray(jobs: list[tuple], bar) -> list[pd.DataFrame]:
+def _outcomes(jobs: list[tuple], backend: str, workers: int | None):
+    """(job, outcome of ``_run_star``) for each job, in the order the runs finish."""
+    if backend == "serial" or len(jobs) == 1:
+        for job in jobs:
+            yield job, _run_star(job)
+    elif backend == "ray":
+        yield from _run_ray(jobs)
+    elif jobs:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_run_star, job): job for job in jobs}
+            for future in as_completed(futures):
+                try:
+                    outcome = future.result()
+                except Exception as error:  # the worker died (e.g. out of memory)
+                    outcome = None, f"{type(error).__name__}: {error}", traceback.format_exc()
+                yield futures[future], outcome
+
+
+def _run_ray(jobs: list[tuple]):
     try:
         import ray
     except ImportError as error:
@@ -299,9 +380,12 @@ def _run_ray(jobs: list[tuple], bar) -> list[pd.DataFrame]:
     if not ray.is_initialized():
         ray.init(include_dashboard=False, log_to_driver=False)
     remote = ray.remote(_run_star)
-    pending = [remote.remote(job) for job in jobs]
-    tables = []
-    for ref in pending:
-        tables.append(ray.get(ref))
-        bar.update()
-    return tables
+    pending = {remote.remote(job): job for job in jobs}
+    while pending:
+        (ref,), _ = ray.wait(list(pending), num_returns=1)
+        job = pending.pop(ref)
+        try:
+            outcome = ray.get(ref)
+        except Exception as error:  # the Ray worker died
+            outcome = None, f"{type(error).__name__}: {error}", traceback.format_exc()
+        yield job, outcome

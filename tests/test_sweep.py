@@ -1,0 +1,188 @@
+"""Fault tolerance: atomic files, failing runs in a sweep, interrupted and resumed sweeps."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+
+from stackmeta_lite import experiments
+from stackmeta_lite.experiments import RunConfig, SweepError, run, run_sweep
+from stackmeta_lite.learners.dqn import DQNConfig
+from stackmeta_lite.learners.pg import PGConfig
+from stackmeta_lite.learners.ppo import PPOConfig
+from stackmeta_lite.results import RunStore, check_output_file, write_atomic, write_csv
+
+TINY = RunConfig(
+    follower=PGConfig(lr=0.05, batch_steps=15, iterations=3, gamma=0.9, baseline=True),
+    leader=PPOConfig(batch_steps=30, iterations=2, epochs=2),
+    verify_iterations=1,
+)
+"""A few seconds of real training per run: enough to exercise the sweep machinery."""
+
+
+def test_an_interrupted_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
+    path = tmp_path / "results.csv"
+    write_csv(pd.DataFrame({"a": [1, 2]}), path)
+    before = path.read_bytes()
+
+    def interrupt(_fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_csv(pd.DataFrame({"a": range(100_000)}), path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["results.csv"]  # no temporary file left
+
+
+def test_a_killed_writer_leaves_the_old_file_whole(tmp_path):
+    # The process dies mid-write (SIGKILL, no cleanup): the target keeps its old content.
+    path = tmp_path / "results.csv"
+    path.write_text("old,complete\n1,2\n")
+    script = textwrap.dedent(
+        f"""
+        import os, signal
+        from stackmeta_lite.results import write_atomic
+        os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)
+        write_atomic({str(path)!r}, "new" * 1_000_000)
+        """
+    )
+    child = subprocess.run([sys.executable, "-c", script], env={**os.environ}, check=False)
+    assert child.returncode == -signal.SIGKILL
+    assert path.read_text() == "old,complete\n1,2\n"
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "results.csv"]
+    assert len(leftovers) == 1 and leftovers[0].startswith(".results.csv.")  # hidden, ignored
+
+
+def test_write_atomic_replaces_and_check_output_file_refuses_bad_targets(tmp_path):
+    write_atomic(tmp_path / "x.txt", "one")
+    write_atomic(tmp_path / "x.txt", "two")
+    assert (tmp_path / "x.txt").read_text() == "two"
+    with pytest.raises(ValueError, match="is a directory; give a file name"):
+        check_output_file(tmp_path)
+    (tmp_path / "file").write_text("")
+    with pytest.raises(ValueError, match="exists and is not a directory"):
+        check_output_file(tmp_path / "file" / "out.csv")
+    with pytest.raises(ValueError, match="directory of --out /sys is not writable"):
+        check_output_file("/sys/out.csv")  # read-only for every user, root included
+    with pytest.raises(ValueError, match="cannot create the directory of --out /sys/new"):
+        check_output_file("/sys/new/out.csv")
+
+
+def _failing_on_seed(bad_seed, calls):
+    def fake_run(game, seed, method, config):
+        calls.append(seed)
+        if seed == bad_seed:
+            raise FloatingPointError(f"injected fault in seed {seed}")
+        return run(game, seed, method, config)
+
+    return fake_run
+
+
+@pytest.mark.parametrize("backend", ["serial", "processes"])
+def test_a_failing_run_is_recorded_and_the_others_kept(tmp_path, monkeypatch, backend):
+    calls = []
+    monkeypatch.setattr(experiments, "run", _failing_on_seed(1, calls))  # workers fork it
+    with pytest.raises(
+        SweepError, match=r"1 run\(s\) failed: \(hero, 1, meta_ppo\): Floating"
+    ) as caught:
+        run_sweep(["hero"], [0, 1, 2], config=TINY, backend=backend, workers=2, store=tmp_path)
+    assert sorted(caught.value.results["seed"].unique()) == [0, 2]  # the finished runs
+    assert caught.value.failures.to_dict("records") == [
+        {
+            "game": "hero",
+            "seed": 1,
+            "method": "meta_ppo",
+            "error": "FloatingPointError: injected fault in seed 1",
+        }
+    ]
+    store = RunStore(tmp_path, {"config": repr(TINY)})
+    assert store.finished(("hero", 0, "meta_ppo")) and store.finished(("hero", 2, "meta_ppo"))
+    assert not store.finished(("hero", 1, "meta_ppo"))
+    assert store.failures()["error"].tolist() == ["FloatingPointError: injected fault in seed 1"]
+    assert "Traceback" in (tmp_path / "hero__1__meta_ppo.failed.json").read_text()
+
+
+def test_resume_runs_only_what_is_missing_and_matches_a_fresh_sweep(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(experiments, "run", _failing_on_seed(1, calls))
+    with pytest.raises(SweepError):
+        run_sweep(["hero"], [0, 1, 2], config=TINY, backend="serial", store=tmp_path)
+    assert calls == [0, 1, 2]
+    monkeypatch.setattr(experiments, "run", _failing_on_seed(None, calls))
+    resumed = run_sweep(["hero"], [0, 1, 2], config=TINY, backend="serial", store=tmp_path)
+    assert calls == [0, 1, 2, 1]  # only the failed run again
+    assert RunStore(tmp_path, {"config": repr(TINY)}).failures().empty  # failure cleared
+    fresh = run_sweep(["hero"], [0, 1, 2], config=TINY, backend="serial")
+    pd.testing.assert_frame_equal(resumed, fresh)  # exact floats and column types
+
+
+def test_each_run_is_persisted_as_it_finishes(tmp_path, monkeypatch):
+    # The sweep is interrupted (Ctrl-C) after its first run is saved: that run survives.
+    real_save, saves = RunStore.save, []
+
+    def save_then_interrupt(self, key, table):
+        real_save(self, key, table)
+        saves.append(key)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(RunStore, "save", save_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(["hero", "chicken"], [0], config=TINY, backend="serial", store=tmp_path)
+    monkeypatch.setattr(RunStore, "save", real_save)
+    assert saves == [("hero", 0, "meta_ppo")]
+    calls = []
+    monkeypatch.setattr(experiments, "run", _failing_on_seed(None, calls))
+    results = run_sweep(["hero", "chicken"], [0], config=TINY, backend="serial", store=tmp_path)
+    assert len(calls) == 1 and list(results["game"].unique()) == ["hero", "chicken"]
+
+
+def test_every_run_is_validated_before_any_training(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(experiments, "run", _failing_on_seed(None, calls))
+    dqn = RunConfig(leader=DQNConfig())
+    with pytest.raises(ValueError, match="method 'meta_ppo' needs a PPOConfig leader config"):
+        run_sweep(["hero"], [0], ["meta_dqn", "meta_ppo"], config=dqn, backend="serial")
+    with pytest.raises(ValueError, match=r"repeated \(game, seed, method\): \[\('hero', 0"):
+        run_sweep(["hero"], [0, 0], config=TINY, backend="serial")
+    with pytest.raises(ValueError, match="unknown game 'nope'"):
+        run_sweep(["hero", "nope"], [0], config=TINY, backend="serial")
+    with pytest.raises(ValueError, match=r"seed must be an integer >= 0, got 1.5"):
+        run_sweep(["hero"], [0, 1.5], config=TINY, backend="serial")
+    assert calls == []
+    # A store of another config is refused, so runs of two configs never mix.
+    run_sweep(["hero"], [0], config=TINY, backend="serial", store=tmp_path)
+    with pytest.raises(ValueError, match="holds runs of another setting"):
+        run_sweep(["hero"], [0], config=RunConfig(), backend="serial", store=tmp_path)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"follower": "x"}, "RunConfig.follower must be a PGConfig, got 'x'"),
+        ({"leader": 0.1}, "RunConfig.leader must be None or a PGConfig"),
+        ({"qlearning": None}, "RunConfig.qlearning must be a QLearningConfig"),
+        ({"horizon": True}, "horizon must be an integer >= 1, got True"),
+        ({"verify_iterations": 2.0}, "verify_iterations must be an integer >= 1"),
+    ],
+)
+def test_run_config_is_checked_at_construction(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        RunConfig(**kwargs)
+
+
+def test_different_seeds_give_different_runs_and_the_same_seed_the_same():
+    a, b = run("hero", 1, "meta_ppo", TINY), run("hero", 2, "meta_ppo", TINY)
+    pd.testing.assert_frame_equal(a, run("hero", 1, "meta_ppo", TINY))
+    numbers = ["leader_value", "best_response_gap", "finetune_improvement"]
+    assert not a[numbers].equals(b[numbers])
+
+
+def test_seeds_beyond_the_generators_are_refused_up_front():
+    # A seed of 2**64 passed the old check and failed inside torch after the sweep had started.
+    with pytest.raises(ValueError, match=r"seed must be an integer >= 0, got 18446744073709551616"):
+        run_sweep(["hero"], [2**64], config=TINY, backend="serial")
