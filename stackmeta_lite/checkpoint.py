@@ -1,5 +1,9 @@
 """Save and load a trained (follower, leader) pair: the follower's weights, the leader's table and
-the game they were trained on."""
+the game they were trained on, checked on save and on load with messages that say what is wrong.
+
+The file is a torch file of plain data (loaded with ``weights_only=True``, so it cannot run
+code). The follower's architecture is read from its weights, so nothing else is needed.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +16,28 @@ from stackmeta_lite.games import BimatrixGame
 from stackmeta_lite.iterated import IteratedGame
 from stackmeta_lite.learners.policy import CategoricalPolicy
 
+FORMAT = 1
+_KEYS = ("format", "game", "horizon", "follower", "leader_table")
+
 
 def save_pair(
     path: str | Path,
     iterated: IteratedGame,
     follower: CategoricalPolicy,
     leader_table: np.ndarray,
-    hidden: int | None = None,
 ) -> None:
-    """Write the pair to ``path`` (a torch file)."""
+    """Write the pair to ``path`` (a torch file), after checking that it can be loaded back."""
+    if not isinstance(follower, CategoricalPolicy):
+        raise ValueError(f"follower must be a CategoricalPolicy, got {type(follower).__name__}")
+    weights = {name: tensor.detach().clone() for name, tensor in follower.state_dict().items()}
+    _check_weights(weights, iterated, "follower")
+    table = iterated.check_leader_tables(np.asarray(leader_table))
+    if table.shape != (iterated.n_states,):
+        raise ValueError(f"leader table must have shape ({iterated.n_states},), got {table.shape}")
     game = iterated.game
     torch.save(
         {
+            "format": FORMAT,
             "game": {
                 "name": game.name,
                 "leader_payoffs": game.leader_payoffs.tolist(),
@@ -33,9 +47,8 @@ def save_pair(
                 "offset": game.offset,
             },
             "horizon": iterated.horizon,
-            "hidden": hidden,
-            "follower": follower.state_dict(),
-            "leader_table": [int(a) for a in iterated.check_leader_tables(leader_table)],
+            "follower": weights,
+            "leader_table": table.tolist(),
         },
         Path(path),
     )
@@ -46,19 +59,62 @@ def load_pair(path: str | Path) -> tuple[IteratedGame, CategoricalPolicy, np.nda
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no checkpoint at {path}")
-    data = torch.load(path, weights_only=True)
-    spec = data["game"]
-    game = BimatrixGame(
-        np.array(spec["leader_payoffs"]),
-        np.array(spec["follower_payoffs"]),
-        name=spec["name"],
-        leader_actions=tuple(spec["leader_actions"]),
-        follower_actions=tuple(spec["follower_actions"]),
-        offset=spec["offset"],
-    )
-    iterated = IteratedGame(game, data["horizon"])
-    follower = CategoricalPolicy(
-        iterated.n_follower_observations, iterated.n_follower_actions, data["hidden"]
-    )
-    follower.load_state_dict(data["follower"])
-    return iterated, follower, iterated.check_leader_tables(np.array(data["leader_table"]))
+    if path.stat().st_size == 0:
+        raise ValueError(f"checkpoint {path} is empty (0 bytes)")
+    try:
+        data = torch.load(path, weights_only=True)
+    except Exception as error:  # torch raises many kinds for foreign or damaged files
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise ValueError(
+            f"{path} is not a readable stackmeta-lite checkpoint ({type(error).__name__}: "
+            f"{first_line})"
+        ) from None
+    if not isinstance(data, dict):
+        raise ValueError(f"checkpoint {path} holds a {type(data).__name__}, not a pair")
+    missing = [key for key in _KEYS if key not in data]
+    if missing:
+        raise ValueError(f"checkpoint {path} lacks the key(s) {missing}; it needs {list(_KEYS)}")
+    if data["format"] != FORMAT:
+        raise ValueError(f"checkpoint {path} has format {data['format']!r}; expected {FORMAT}")
+    try:
+        spec = data["game"]
+        game = BimatrixGame(
+            np.array(spec["leader_payoffs"]),
+            np.array(spec["follower_payoffs"]),
+            name=spec["name"],
+            leader_actions=tuple(spec["leader_actions"]),
+            follower_actions=tuple(spec["follower_actions"]),
+            offset=spec["offset"],
+        )
+        iterated = IteratedGame(game, data["horizon"])
+        follower = _check_weights(data["follower"], iterated, "follower")
+        table = iterated.check_leader_tables(np.array(data["leader_table"]))
+        if table.shape != (iterated.n_states,):
+            raise ValueError(f"leader table must have {iterated.n_states} entries, got {table}")
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"checkpoint {path} is invalid: {error}") from None
+    return iterated, follower, table
+
+
+def _check_weights(weights: object, iterated: IteratedGame, who: str) -> CategoricalPolicy:
+    """A follower policy of ``iterated``'s size holding ``weights``, or a ValueError saying why."""
+    if not isinstance(weights, dict) or not all(
+        isinstance(t, torch.Tensor) for t in weights.values()
+    ):
+        raise ValueError(f"{who} weights must be a dict of tensors")
+    for name, tensor in weights.items():
+        if not torch.isfinite(tensor).all():
+            raise ValueError(f"{who} weight {name!r} contains NaN or infinite values")
+    first = weights.get("net.0.weight")  # an MLP's first layer: (hidden, observations)
+    hidden = None if first is None else int(first.shape[0])
+    n_obs, n_actions = iterated.n_follower_observations, iterated.n_follower_actions
+    policy = CategoricalPolicy(n_obs, n_actions, hidden)
+    try:
+        policy.load_state_dict(weights)
+    except RuntimeError as error:
+        shapes = {name: tuple(t.shape) for name, t in weights.items()}
+        raise ValueError(
+            f"{who} weights {shapes} do not fit this game's follower ({n_obs} observations, "
+            f"{n_actions} actions, hidden={hidden}): {str(error).splitlines()[0]}"
+        ) from None
+    return policy
