@@ -111,10 +111,10 @@ def _check_weights(weights: object, iterated: IteratedGame, who: str) -> Categor
     policy = CategoricalPolicy(n_obs, n_actions, hidden)
     try:
         policy.load_state_dict(weights)
-    except RuntimeError as error:
+    except RuntimeError:
         shapes = {name: tuple(t.shape) for name, t in weights.items()}
         raise ValueError(
             f"{who} weights {shapes} do not fit this game's follower ({n_obs} observations, "
-            f"{n_actions} actions, hidden={hidden}): {str(error).splitlines()[0]}"
+            f"{n_actions} actions, hidden={hidden})"
         ) from None
     return policy

@@ -1,0 +1,118 @@
+import argparse
+import io
+import re
+
+import pandas as pd
+import pytest
+
+from stackmeta_lite import experiments, solver
+from stackmeta_lite.__main__ import PROG, main, parser
+from stackmeta_lite.checkpoint import load_pair
+
+
+def _fails(argv, capsys, code=2):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["benchmark", "--seeds", "3-1"], "seed range '3-1' is empty: write it low-high, e.g. 1-3"),
+        (["benchmark", "--seeds", "0,0"], r"seeds must be distinct; '0,0' repeats \[0\]"),
+        (["benchmark", "--seeds", "0-3,2"], r"repeats \[2\]"),
+        (["benchmark", "--seeds", "-1"], "seeds must look like 0-4 or 0,3,7"),
+        (["benchmark", "--seeds", ""], "seeds must look like"),
+        (["benchmark", "--games", "hero,hero"], "each game may appear once"),
+        (["benchmark", "--workers", "0"], "--workers: must be an integer >= 1, got '0'"),
+        (["solve", "--horizon", "0"], "--horizon: must be an integer >= 1, got '0'"),
+        (["solve", "--horizon", "1.5"], "must be an integer >= 1, got '1.5'"),
+        (["train", "--game", "all", "--out", "x.pt"], "give one game name"),
+        (["train", "--game", "hero", "--seed", "0-2", "--out", "x.pt"], "give one seed"),
+    ],
+)
+def test_bad_arguments_exit_2_naming_the_value(argv, message, capsys):
+    assert re.search(message, _fails(argv, capsys))
+
+
+def test_out_is_checked_before_computing(tmp_path, capsys, monkeypatch):
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("computed before checking --out")
+
+    monkeypatch.setattr(solver, "solve_iterated", must_not_run)
+    monkeypatch.setattr(experiments, "run_sweep", must_not_run)
+    err = _fails(["solve", "--out", str(tmp_path)], capsys)
+    assert f"--out {tmp_path} is a directory; give a file name" in err
+    err = _fails(["benchmark", "--out", "/sys/results.csv"], capsys)
+    assert "directory of --out /sys is not writable" in err
+    (tmp_path / "file").write_text("")
+    err = _fails(["train", "--game", "hero", "--out", str(tmp_path / "file" / "p.pt")], capsys)
+    assert "exists and is not a directory" in err
+
+
+def test_a_huge_horizon_is_refused_by_the_solver_guard(capsys):
+    err = _fails(["solve", "--games", "hero", "--horizon", "100000"], capsys)
+    assert "would need about 4,688 MiB" in err and "MAX_SOLVER_BYTES = 1,024 MiB" in err
+
+
+def _subparsers(root):
+    (action,) = [a for a in root._actions if isinstance(a, argparse._SubParsersAction)]
+    return action.choices
+
+
+def test_help_shows_an_example_for_every_argument_and_one_program_name():
+    root = parser()
+    assert root.prog == PROG == "stackmeta-lite"
+    help_text = root.format_help()
+    assert "``" not in help_text and "examples:" in help_text
+    for name, sub in _subparsers(root).items():
+        assert sub.prog == f"stackmeta-lite {name}"
+        text = sub.format_help()
+        assert "``" not in text and "__main__" not in text
+        for action in sub._actions:
+            if action.dest != "help":
+                assert "e.g." in (action.help or ""), (name, action.dest)
+
+
+def test_benchmark_resumes_from_its_run_directory(tmp_path, capsys, monkeypatch):
+    calls = []
+    real_run = experiments.run
+
+    def counting_run(game, seed, method, config):
+        calls.append(seed)
+        if seed == 1 and len(calls) <= 2:
+            raise MemoryError("injected")
+        return real_run(game, seed, method, config)
+
+    monkeypatch.setattr(experiments, "run", counting_run)
+    argv = ["benchmark", "--games", "hero", "--seeds", "0,1", "--backend", "serial"]
+    argv += ["--runs", str(tmp_path / "runs"), "--out", str(tmp_path / "results.csv")]
+    err = _fails(argv, capsys, code=1)
+    assert "1 run(s) failed: (hero, 1, meta_ppo): MemoryError: injected" in err
+    assert "rerun to retry" in err
+    partial = pd.read_csv(tmp_path / "results.csv")
+    assert set(partial["seed"]) == {0}  # the finished run was written despite the failure
+    assert main(argv) == 0
+    assert calls == [0, 1, 1]  # the rerun skipped seed 0 and retried seed 1
+    assert set(pd.read_csv(tmp_path / "results.csv")["seed"]) == {0, 1}
+
+
+def test_train_saves_a_pair_that_evaluate_loads(tmp_path, capsys):
+    path = tmp_path / "pair.pt"
+    assert main(["train", "--game", "prisoners_dilemma", "--seed", "0", "--out", str(path)]) == 0
+    trained = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"leader_table": str})
+    iterated, follower, table = load_pair(path)
+    assert iterated.game.name == "prisoners_dilemma" and len(table) == 5
+    assert main(["evaluate", str(path)]) == 0
+    evaluated = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"leader_table": str})
+    pd.testing.assert_frame_equal(trained, evaluated)
+    row = evaluated.iloc[0]
+    assert row["leader_table"] == "".join(map(str, table))
+    assert row["optimum"] == pytest.approx(3.1) and row["best_response_gap"] >= 0
+    assert row["best_response_gap"] > 1e-9 or row["leader_value"] <= row["optimum"] + 1e-9
+    path.write_text("not a checkpoint")
+    assert "is not a readable stackmeta-lite checkpoint" in _fails(["evaluate", str(path)], capsys)
