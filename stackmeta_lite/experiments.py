@@ -321,6 +321,9 @@ def run_sweep(
     check_choice("backend", backend, BACKENDS)
     if workers is not None:
         check_positive_int("workers", workers)
+    for what, names in (("games", games), ("methods", methods)):
+        if isinstance(names, str):  # would be read letter by letter
+            raise ValueError(f"{what} must be a list of names such as [{names!r}], got {names!r}")
     seeds = list(seeds)  # iterated once per game and method
     keys = [(g, s, m) for m in methods for g in games for s in seeds]
     for game, seed, method in keys:

@@ -41,7 +41,13 @@ KNOWN_GAMES: tuple[str, ...] = (*CANONICAL_GAMES, BATTLE_OF_THE_SEXES)
 
 def _as_payoff_array(values: object, who: str) -> np.ndarray:
     try:
-        array = np.asarray(values, dtype=float)
+        raw = np.asarray(values)
+        mixed = raw.dtype.kind == "O" and any(
+            isinstance(x, str | bytes | bool) for x in raw.ravel().tolist()
+        )
+        if raw.dtype.kind in "USb" or mixed:
+            raise TypeError("strings and booleans are not payoffs")
+        array = raw.astype(float)
     except (TypeError, ValueError) as error:
         raise ValueError(f"{who} payoffs must be a 2-D array of numbers, got {values!r}") from error
     if array.ndim != 2 or min(array.shape) < 1:

@@ -153,7 +153,11 @@ def test_every_run_is_validated_before_any_training(tmp_path, monkeypatch):
         run_sweep(["hero", "nope"], [0], config=TINY, backend="serial")
     with pytest.raises(ValueError, match=r"seed must be an integer >= 0, got 1.5"):
         run_sweep(["hero"], [0, 1.5], config=TINY, backend="serial")
-    assert calls == []
+    with pytest.raises(ValueError, match=r"games must be a list of names such as \['hero'\]"):
+        run_sweep("hero", [0], config=TINY, backend="serial")
+    results = run_sweep(["hero", "chicken"], iter([0, 1]), ["meta_ppo"], TINY, "serial")
+    assert calls == [0, 1, 0, 1]  # a seed generator is not exhausted by the first game
+    assert len(results) == 8
     # A store of another config is refused, so runs of two configs never mix.
     run_sweep(["hero"], [0], config=TINY, backend="serial", store=tmp_path)
     with pytest.raises(ValueError, match="holds runs of another setting"):

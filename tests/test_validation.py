@@ -111,3 +111,17 @@ def test_bad_offsets_are_named(offset, message):
 def test_iterated_game_refuses_a_boolean_horizon():
     with pytest.raises(ValueError, match="horizon must be an integer >= 1, got True"):
         IteratedGame(BimatrixGame(np.eye(2), np.eye(2)), True)
+
+
+@pytest.mark.parametrize(
+    "payoffs",
+    [
+        [["1", "2"], ["3", "4"]],  # used to be converted silently
+        np.array([[True, False], [False, True]]),
+        [[1, "2"], [3, 4]],
+        [[1, 2], [3]],
+    ],
+)
+def test_payoffs_must_be_numbers(payoffs):
+    with pytest.raises(ValueError, match="leader payoffs must be a 2-D array of numbers"):
+        BimatrixGame(payoffs, np.zeros((2, 2)))
