@@ -15,6 +15,7 @@ import torch
 from stackmeta_lite.games import BimatrixGame
 from stackmeta_lite.iterated import IteratedGame
 from stackmeta_lite.learners.policy import CategoricalPolicy
+from stackmeta_lite.results import atomic_file
 
 FORMAT = 1
 _KEYS = ("format", "game", "horizon", "follower", "leader_table")
@@ -26,7 +27,8 @@ def save_pair(
     follower: CategoricalPolicy,
     leader_table: np.ndarray,
 ) -> None:
-    """Write the pair to ``path`` (a torch file), after checking that it can be loaded back."""
+    """Write the pair to ``path`` (a torch file, atomically), after checking that it can be
+    loaded back."""
     if not isinstance(follower, CategoricalPolicy):
         raise ValueError(f"follower must be a CategoricalPolicy, got {type(follower).__name__}")
     weights = {name: tensor.detach().clone() for name, tensor in follower.state_dict().items()}
@@ -35,23 +37,22 @@ def save_pair(
     if table.shape != (iterated.n_states,):
         raise ValueError(f"leader table must have shape ({iterated.n_states},), got {table.shape}")
     game = iterated.game
-    torch.save(
-        {
-            "format": FORMAT,
-            "game": {
-                "name": game.name,
-                "leader_payoffs": game.leader_payoffs.tolist(),
-                "follower_payoffs": game.follower_payoffs.tolist(),
-                "leader_actions": list(game.leader_actions),
-                "follower_actions": list(game.follower_actions),
-                "offset": game.offset,
-            },
-            "horizon": iterated.horizon,
-            "follower": weights,
-            "leader_table": table.tolist(),
+    data = {
+        "format": FORMAT,
+        "game": {
+            "name": game.name,
+            "leader_payoffs": game.leader_payoffs.tolist(),
+            "follower_payoffs": game.follower_payoffs.tolist(),
+            "leader_actions": list(game.leader_actions),
+            "follower_actions": list(game.follower_actions),
+            "offset": game.offset,
         },
-        Path(path),
-    )
+        "horizon": iterated.horizon,
+        "follower": weights,
+        "leader_table": table.tolist(),
+    }
+    with atomic_file(path, "wb") as file:  # an interrupted save leaves no half-written file
+        torch.save(data, file)
 
 
 def load_pair(path: str | Path) -> tuple[IteratedGame, CategoricalPolicy, np.ndarray]:

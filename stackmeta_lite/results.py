@@ -12,7 +12,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 
@@ -20,13 +23,16 @@ RunKey = tuple[str, int, str]
 """(game, seed, method)."""
 
 
-def write_atomic(path: str | Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename."""
+@contextmanager
+def atomic_file(path: str | Path, mode: str = "w") -> Iterator[IO]:
+    """An open temporary file next to ``path`` ("w": UTF-8 text, "wb": bytes) that replaces
+    ``path`` only when the block ends without an exception; otherwise it is removed."""
     path = Path(path)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
+        text = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
+        with os.fdopen(handle, mode, **text) as file:
+            yield file
             file.flush()
             os.fsync(file.fileno())
         os.chmod(temporary, 0o644)
@@ -34,7 +40,13 @@ def write_atomic(path: str | Path, text: str) -> Path:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return path
+
+
+def write_atomic(path: str | Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename."""
+    with atomic_file(path) as file:
+        file.write(text)
+    return Path(path)
 
 
 def write_csv(table: pd.DataFrame, path: str | Path) -> Path:

@@ -122,3 +122,18 @@ def test_a_malicious_pickle_is_refused(tmp_path):
     torch.save({"x": Exploit()}, path)
     with pytest.raises(ValueError, match="not a readable stackmeta-lite checkpoint"):
         load_pair(path)
+
+
+def test_an_interrupted_save_keeps_the_previous_pair(tmp_path, trained, monkeypatch):
+    path = tmp_path / "pair.pt"
+    save_pair(path, PD, trained[0], TABLE)
+    before = path.read_bytes()
+
+    def half_then_crash(data, file):
+        file.write(b"PK\x03\x04 half a zip")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(torch, "save", half_then_crash)
+    with pytest.raises(KeyboardInterrupt):
+        save_pair(path, PD, trained[1], TABLE)
+    assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["pair.pt"]
