@@ -200,6 +200,8 @@ def solve_iterated(
     ties: TieRule = "strong",
 ) -> StackelbergSolution:
     """The exact Stackelberg solution over all deterministic memory-1 leader tables."""
+    check_choice("follower class", follower_class, FOLLOWER_CLASSES)
+    check_solvable(iterated, iterated.n_contexts, follower_class)  # before listing the tables
     tables = iterated.leader_tables()
     policies, leader_values, follower_values = best_responses(
         iterated, tables, follower_class, ties

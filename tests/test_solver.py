@@ -251,6 +251,7 @@ def test_bad_choices_are_rejected():
         ((2, 3), 300, "stationary"),  # small tables, long horizon
         ((2, 2), 100_000, "stationary"),
         ((2, 8), 10, "time_aware"),  # 2**17 leader tables
+        ((3, 4), 10, "time_aware"),  # 3**13 leader tables: refused before they are listed
     ],
 )
 def test_too_large_problems_are_refused_before_allocating(shape, horizon, follower_class):
