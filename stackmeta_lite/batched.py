@@ -31,6 +31,20 @@ def rollout(
     integer array of shape (B,) in range, one vectorised check): -1 or 2 in a 2x2 game raises.
     """
     tables = iterated.check_leader_tables(np.atleast_2d(leader_tables))
+    n_actions, shape = iterated.n_follower_actions, (len(tables),)
+
+    def checked_act(t: int, states: np.ndarray, observations: np.ndarray) -> np.ndarray:
+        return check_action_array(
+            "follower", follower_act(t, states, observations), n_actions, shape
+        )
+
+    return _play(iterated, tables, checked_act, centred)
+
+
+def _play(
+    iterated: IteratedGame, tables: np.ndarray, follower_act: FollowerAct, centred: bool
+) -> dict[str, np.ndarray]:
+    """The episode loop on checked leader tables and a follower that returns checked actions."""
     batch = tables.shape[0]
     rows = np.arange(batch)
     contexts = iterated.context(tables)
@@ -43,9 +57,7 @@ def rollout(
     for t in range(iterated.horizon):
         observation = iterated.follower_observation(state, contexts)
         a_leader = tables[rows, state]
-        a_follower = check_action_array(
-            "follower", follower_act(t, state, observation), iterated.n_follower_actions, (batch,)
-        )
+        a_follower = follower_act(t, state, observation)
         out["states"][:, t] = state
         out["observations"][:, t] = observation
         out["leader_actions"][:, t] = a_leader
@@ -72,5 +84,5 @@ def play_tables(
     steps = (
         np.arange(iterated.horizon) if follower.shape[1] > 1 else np.zeros(iterated.horizon, int)
     )
-    rows = np.arange(batch)
-    return rollout(iterated, leader, lambda t, states, _: follower[rows, steps[t], states])
+    rows = np.arange(batch)  # the tables are checked, so their actions need no check per step
+    return _play(iterated, leader, lambda t, states, _: follower[rows, steps[t], states], False)
