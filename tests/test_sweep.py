@@ -190,3 +190,28 @@ def test_seeds_beyond_the_generators_are_refused_up_front():
     # A seed of 2**64 passed the old check and failed inside torch after the sweep had started.
     with pytest.raises(ValueError, match=r"seed must be an integer >= 0, got 18446744073709551616"):
         run_sweep(["hero"], [2**64], config=TINY, backend="serial")
+
+
+def test_a_killed_worker_loses_no_finished_run(tmp_path, monkeypatch):
+    # A worker process dies (as under the out-of-memory killer): the pool breaks, the runs it
+    # took down are recorded as failures, the finished ones are kept, and a rerun completes.
+    def dying_run(game, seed, method, config):
+        if seed == 1:
+            os._exit(1)
+        return run(game, seed, method, config)
+
+    monkeypatch.setattr(experiments, "run", dying_run)  # forked workers inherit it
+    keys = {("hero", seed, "meta_ppo") for seed in range(3)}
+    with pytest.raises(SweepError, match=r"\(hero, 1, meta_ppo\): BrokenProcessPool") as caught:
+        run_sweep(["hero"], [0, 1, 2], config=TINY, workers=2, store=tmp_path)
+    results = caught.value.results
+    finished = set(results.groupby(["game", "seed", "method"]).groups) if len(results) else set()
+    failed = {tuple(row) for row in caught.value.failures[["game", "seed", "method"]].values}
+    assert finished | failed == keys and not finished & failed
+    store = RunStore(tmp_path, {"config": repr(TINY)})
+    assert all(store.finished(key) for key in finished)
+    monkeypatch.setattr(experiments, "run", run)
+    resumed = run_sweep(["hero"], [0, 1, 2], config=TINY, workers=2, store=tmp_path)
+    pd.testing.assert_frame_equal(
+        resumed, run_sweep(["hero"], [0, 1, 2], config=TINY, backend="serial")
+    )
