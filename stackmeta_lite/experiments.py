@@ -48,7 +48,6 @@ from stackmeta_lite.solver import best_response_gap, solve_iterated
 from stackmeta_lite.validation import check_choice, check_positive_int
 
 METHODS: tuple[str, ...] = ("meta_ppo", "meta_pg", "meta_dqn", "ppo_qlearn")
-_LEADER_METHOD = {"meta_ppo": "ppo", "meta_pg": "pg", "meta_dqn": "dqn", "ppo_qlearn": "ppo"}
 BACKENDS: tuple[str, ...] = ("processes", "serial", "ray")
 VALUE_TOLERANCE = 0.01
 """A leader 'reaches the optimum' within this many raw payoff units per step (issue target)."""
@@ -89,7 +88,7 @@ class RunConfig:
 
     def check_method(self, method: str) -> None:
         """Raise ValueError unless this config's leader config fits ``method``."""
-        expected = type(default_config(_LEADER_METHOD[method]))
+        expected = type(_default_leader_config(method))
         if not isinstance(self.leader_config(method), expected):
             raise ValueError(
                 f"method {method!r} needs a {expected.__name__} leader config, got "
@@ -97,13 +96,15 @@ class RunConfig:
             )
 
     def leader_config(self, method: str) -> LeaderConfig:
-        if self.leader is not None:
-            return self.leader
-        if method == "meta_ppo":
-            return LEADER_PPO
-        if method == "ppo_qlearn":
-            return BASELINE_PPO
-        return default_config(method.removeprefix("meta_"))
+        return self.leader if self.leader is not None else _default_leader_config(method)
+
+
+def _default_leader_config(method: str) -> LeaderConfig:
+    if method == "meta_ppo":
+        return LEADER_PPO
+    if method == "ppo_qlearn":
+        return BASELINE_PPO
+    return default_config(method.removeprefix("meta_"))
 
 
 def check_run(game: str, seed: int, method: str, config: RunConfig | None = None) -> None:
