@@ -12,6 +12,8 @@ import pandas as pd
 from stackmeta_lite.games import CANONICAL_GAMES, KNOWN_GAMES, make_game
 
 PROG = "stackmeta-lite"
+MAX_SEEDS = 100_000
+"""A seed list longer than this is a typo, not a sweep (it would only fill memory)."""
 DESCRIPTION = """\
 Meta-RL for Stackelberg learning in iterated matrix games (Gerstgrasser & Parkes), small.
 
@@ -49,6 +51,10 @@ def _seeds(text: str) -> list[int]:
             if last < first:
                 raise argparse.ArgumentTypeError(
                     f"seed range {part!r} is empty: write it low-high, e.g. {last}-{first}"
+                )
+            if len(seeds) + last - first + 1 > MAX_SEEDS:
+                raise argparse.ArgumentTypeError(
+                    f"at most {MAX_SEEDS:,} seeds per command, got {text!r}"
                 )
             seeds.extend(range(first, last + 1))
     except ValueError:

@@ -27,6 +27,7 @@ def _fails(argv, capsys, code=2):
         (["benchmark", "--seeds", "0-3,2"], r"repeats \[2\]"),
         (["benchmark", "--seeds", "-1"], "seeds must look like 0-4 or 0,3,7"),
         (["benchmark", "--seeds", ""], "seeds must look like"),
+        (["benchmark", "--seeds", "0-999999999"], "at most 100,000 seeds per command"),
         (["benchmark", "--games", "hero,hero"], "each game may appear once"),
         (["benchmark", "--workers", "0"], "--workers: must be an integer >= 1, got '0'"),
         (["solve", "--horizon", "0"], "--horizon: must be an integer >= 1, got '0'"),
