@@ -90,7 +90,10 @@ class RunStore:
         self.directory = _writable_directory(Path(directory), "run store")
         path = self.directory / "manifest.json"
         if path.exists():
-            stored = json.loads(path.read_text(encoding="utf-8"))
+            try:
+                stored = json.loads(path.read_text(encoding="utf-8"))
+            except ValueError as error:
+                raise ValueError(f"run store manifest {path} is unreadable ({error})") from None
             if stored != manifest:
                 raise ValueError(
                     f"run store {self.directory} holds runs of another setting: {stored}; this "

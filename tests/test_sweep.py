@@ -215,3 +215,13 @@ def test_a_killed_worker_loses_no_finished_run(tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(
         resumed, run_sweep(["hero"], [0, 1, 2], config=TINY, backend="serial")
     )
+
+
+def test_a_damaged_store_is_named_not_trusted(tmp_path):
+    run_sweep(["hero"], [0], config=TINY, backend="serial", store=tmp_path)
+    (tmp_path / "hero__0__meta_ppo.json").write_text('{"run": ["hero", 0, "meta_ppo"], "col')
+    with pytest.raises(ValueError, match=r"hero__0__meta_ppo.json is unreadable .*delete it"):
+        run_sweep(["hero"], [0], config=TINY, backend="serial", store=tmp_path)
+    (tmp_path / "manifest.json").write_text("{")
+    with pytest.raises(ValueError, match="manifest.json is unreadable"):
+        run_sweep(["hero"], [0], config=TINY, backend="serial", store=tmp_path)
