@@ -22,14 +22,20 @@ from stackmeta_lite.solver import (
 )
 
 
-def _path_returns(game, horizon, leader_table, follower_action_at):
-    """Independent simulation in exact rational arithmetic: follower_action_at(t, state)."""
-    state, leader_total, follower_total = 0, Fraction(0), Fraction(0)
-    n = game.n_leader_actions
+def _exact(payoff: float) -> int | Fraction:
+    """The float's exact value: an int when it is whole (fast), else a fraction."""
+    return int(payoff) if payoff.is_integer() else Fraction(payoff)
+
+
+def _path_returns(cells, horizon, leader_table, follower_action_at):
+    """Independent simulation in exact rational arithmetic: follower_action_at(t, state);
+    ``cells[a][b]`` holds the (leader, follower) payoffs as fractions."""
+    state, leader_total, follower_total = 0, 0, 0
+    n = len(cells)
     for t in range(horizon):
         a, b = leader_table[state], follower_action_at(t, state)
-        leader_total += Fraction(game.leader_payoffs[a, b])
-        follower_total += Fraction(game.follower_payoffs[a, b])
+        leader_total += cells[a][b][0]
+        follower_total += cells[a][b][1]
         state = 1 + a + n * b
     return leader_total, follower_total
 
@@ -39,16 +45,20 @@ def _brute_force(game, horizon, follower_class, ties):
     no tolerance shared with the solver."""
     n, m = game.leader_payoffs.shape
     n_states = 1 + n * m
+    cells = [
+        [(_exact(game.leader_payoffs[a, b]), _exact(game.follower_payoffs[a, b])) for b in range(m)]
+        for a in range(n)
+    ]
     best = -np.inf
     for leader in itertools.product(range(n), repeat=n_states):
         if follower_class == "stationary":
             options = [
-                _path_returns(game, horizon, leader, lambda t, s, f=f: f[s])
+                _path_returns(cells, horizon, leader, lambda t, s, f=f: f[s])
                 for f in itertools.product(range(m), repeat=n_states)
             ]
         else:  # against a deterministic leader, a time-aware policy is an action sequence
             options = [
-                _path_returns(game, horizon, leader, lambda t, s, seq=seq: seq[t])
+                _path_returns(cells, horizon, leader, lambda t, s, seq=seq: seq[t])
                 for seq in itertools.product(range(m), repeat=horizon)
             ]
         top = max(f for _, f in options)
