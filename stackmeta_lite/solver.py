@@ -9,8 +9,13 @@ follower best-responds within one of two classes:
 - ``"time_aware"``: a policy of (step, state), the best response by backward induction.
 
 Ties among the follower's best responses are broken for the leader (``"strong"``) or against it
-(``"weak"``). Episode returns are raw (1..4 scale for the canonical games); ``per_step`` divides
-by the horizon and ``centred`` subtracts ``game.offset`` per step.
+(``"weak"``). Two values tie when they differ by at most ``TIE_TOLERANCE`` times the payoff scale
+(``horizon * (max - min)`` of that player's payoffs in the iterated game, ``max - min`` in the
+one-shot game); remaining ties go to the lowest index, in table code order. The browser panels
+(``stackmeta_lite/panels.js``) port this rule exactly; the leader's best table follows it too.
+
+Episode returns are raw (1..4 scale for the canonical games); ``per_step`` divides by the horizon
+and ``centred`` subtracts ``game.offset`` per step.
 """
 
 from __future__ import annotations
@@ -32,7 +37,8 @@ FOLLOWER_CLASSES: tuple[str, ...] = ("stationary", "time_aware")
 TIE_RULES: tuple[str, ...] = ("strong", "weak")
 MAX_TABLE_PAIRS = 2**24
 """Largest number of (leader table, follower table) pairs the stationary solver enumerates."""
-_TOL = 1e-9
+TIE_TOLERANCE = 1e-9
+"""Relative tie tolerance: values within ``TIE_TOLERANCE * scale`` of each other tie."""
 
 
 @dataclass(frozen=True)
@@ -91,18 +97,32 @@ def stationary_returns(iterated: IteratedGame, leader_tables: np.ndarray):
     )
 
 
-def _pick(leader_values: np.ndarray, follower_values: np.ndarray, ties: str):
-    """Index along the last axis of the follower's best response, ties broken by ``ties``."""
+def _tolerance(payoffs: np.ndarray, horizon: int = 1) -> float:
+    """Absolute tie tolerance for returns over ``horizon`` steps of these payoffs."""
+    return TIE_TOLERANCE * horizon * float(np.ptp(payoffs))
+
+
+def _first_best(values: np.ndarray, tolerance: float, allowed: np.ndarray | None = None):
+    """Lowest index along the last axis among the (allowed) values within ``tolerance`` of the
+    largest allowed value."""
+    allowed = np.ones(np.shape(values), bool) if allowed is None else allowed
+    best = np.where(allowed, values, -np.inf).max(axis=-1, keepdims=True)
+    return (allowed & (values >= best - tolerance)).argmax(axis=-1)
+
+
+def _pick(leader_values, follower_values, ties: str, game: BimatrixGame, horizon: int = 1):
+    """Index along the last axis of the follower's best response: among the replies within the
+    follower's tolerance of its best, the best (``strong``) or worst (``weak``) for the leader,
+    within the leader's tolerance, and then the lowest index."""
     best = follower_values.max(axis=-1, keepdims=True)
-    optimal = follower_values >= best - _TOL
+    optimal = follower_values >= best - _tolerance(game.follower_payoffs, horizon)
     sign = 1.0 if ties == "strong" else -1.0
-    score = np.where(optimal, sign * leader_values, -np.inf)
-    return score.argmax(axis=-1)
+    return _first_best(sign * leader_values, _tolerance(game.leader_payoffs, horizon), optimal)
 
 
 def _stationary_responses(iterated: IteratedGame, leader_tables: np.ndarray, ties: str):
     leader_values, follower_values, follower_tables = stationary_returns(iterated, leader_tables)
-    choice = _pick(leader_values, follower_values, ties)
+    choice = _pick(leader_values, follower_values, ties, iterated.game, iterated.horizon)
     rows = np.arange(len(leader_tables))
     return (
         follower_tables[choice],
@@ -125,7 +145,7 @@ def _time_aware_responses(iterated: IteratedGame, leader_tables: np.ndarray, tie
         nxt = iterated.next_state(leader_action, follower_action)
         q_follower = r_follower + value_follower[rows[..., None], nxt]
         q_leader = r_leader + value_leader[rows[..., None], nxt]
-        choice = _pick(q_leader, q_follower, ties)
+        choice = _pick(q_leader, q_follower, ties, iterated.game, iterated.horizon)
         policy[:, t] = choice
         value_follower = np.take_along_axis(q_follower, choice[..., None], -1)[..., 0]
         value_leader = np.take_along_axis(q_leader, choice[..., None], -1)[..., 0]
@@ -158,7 +178,10 @@ def solve_iterated(
     policies, leader_values, follower_values = best_responses(
         iterated, tables, follower_class, ties
     )
-    best = int(np.argmax(leader_values))
+    # The best table; tables within the leader's tie tolerance of it go to the lowest code.
+    best = int(
+        _first_best(leader_values, _tolerance(iterated.game.leader_payoffs, iterated.horizon))
+    )
     return StackelbergSolution(
         game=iterated.game.name,
         horizon=iterated.horizon,
@@ -206,10 +229,10 @@ class OneShotCommitment:
 def pure_stackelberg(game: BimatrixGame, ties: TieRule = "strong") -> OneShotCommitment:
     """Stackelberg equilibrium of the one-shot game with pure leader commitment."""
     check_choice("tie rule", ties, TIE_RULES)
-    replies = _pick(game.leader_payoffs, game.follower_payoffs, ties)
+    replies = _pick(game.leader_payoffs, game.follower_payoffs, ties, game)
     rows = np.arange(game.n_leader_actions)
     leader_values = game.leader_payoffs[rows, replies]
-    best = int(np.argmax(leader_values))
+    best = int(_first_best(leader_values, _tolerance(game.leader_payoffs)))
     return OneShotCommitment(
         leader_strategy=np.eye(game.n_leader_actions)[best],
         follower_action=int(replies[best]),
@@ -222,6 +245,7 @@ def mixed_stackelberg(game: BimatrixGame) -> OneShotCommitment:
     """Strong Stackelberg equilibrium with mixed commitment: one linear program per follower
     action (Conitzer and Sandholm 2006), keeping the best feasible one."""
     best: OneShotCommitment | None = None
+    tolerance = _tolerance(game.leader_payoffs)
     n_rows = game.n_leader_actions
     for b in range(game.n_follower_actions):
         # Follower must weakly prefer b: x . (F[:, b'] - F[:, b]) <= 0 for every b'.
@@ -244,7 +268,7 @@ def mixed_stackelberg(game: BimatrixGame) -> OneShotCommitment:
             leader_payoff=float(strategy @ game.leader_payoffs[:, b]),
             follower_payoff=float(strategy @ game.follower_payoffs[:, b]),
         )
-        if best is None or candidate.leader_payoff > best.leader_payoff + _TOL:
+        if best is None or candidate.leader_payoff > best.leader_payoff + tolerance:
             best = candidate
     assert best is not None  # some follower action is a best response to every commitment
     return best
@@ -252,6 +276,29 @@ def mixed_stackelberg(game: BimatrixGame) -> OneShotCommitment:
 
 def pure_nash_equilibria(game: BimatrixGame) -> list[tuple[int, int]]:
     """All pure Nash equilibria (leader action, follower action) of the one-shot game."""
-    leader_best = game.leader_payoffs >= game.leader_payoffs.max(axis=0, keepdims=True) - _TOL
-    follower_best = game.follower_payoffs >= game.follower_payoffs.max(axis=1, keepdims=True) - _TOL
+    leader, follower = game.leader_payoffs, game.follower_payoffs
+    leader_best = leader >= leader.max(axis=0, keepdims=True) - _tolerance(leader)
+    follower_best = follower >= follower.max(axis=1, keepdims=True) - _tolerance(follower)
     return [tuple(int(i) for i in cell) for cell in np.argwhere(leader_best & follower_best)]
+
+
+def follower_reply(
+    game: BimatrixGame, leader_strategy: np.ndarray, ties: TieRule = "strong"
+) -> OneShotCommitment:
+    """The follower's best reply to a mixed leader commitment (probabilities over the leader's
+    actions) in the one-shot game, ties broken by ``ties``, and both expected payoffs."""
+    check_choice("tie rule", ties, TIE_RULES)
+    strategy = np.asarray(leader_strategy, dtype=float)
+    if (
+        strategy.shape != (game.n_leader_actions,)
+        or not np.all(np.isfinite(strategy))
+        or strategy.min() < 0
+        or abs(strategy.sum() - 1.0) > 1e-9
+    ):
+        raise ValueError(
+            f"a leader strategy must be {game.n_leader_actions} probabilities in [0, 1] "
+            f"summing to 1, got {leader_strategy!r}"
+        )
+    leader, follower = strategy @ game.leader_payoffs, strategy @ game.follower_payoffs
+    reply = int(_pick(leader, follower, ties, game))
+    return OneShotCommitment(strategy, reply, float(leader[reply]), float(follower[reply]))
