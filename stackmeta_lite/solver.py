@@ -247,11 +247,14 @@ def mixed_stackelberg(game: BimatrixGame) -> OneShotCommitment:
     best: OneShotCommitment | None = None
     tolerance = _tolerance(game.leader_payoffs)
     n_rows = game.n_leader_actions
+    # The LP solver's tolerances are absolute: solve it on payoffs scaled to a range of 1.
+    leader = game.leader_payoffs / (np.ptp(game.leader_payoffs) or 1.0)
+    follower = game.follower_payoffs / (np.ptp(game.follower_payoffs) or 1.0)
     for b in range(game.n_follower_actions):
         # Follower must weakly prefer b: x . (F[:, b'] - F[:, b]) <= 0 for every b'.
-        constraints = (game.follower_payoffs - game.follower_payoffs[:, [b]]).T
+        constraints = (follower - follower[:, [b]]).T
         result = linprog(
-            -game.leader_payoffs[:, b],
+            -leader[:, b],
             A_ub=constraints,
             b_ub=np.zeros(game.n_follower_actions),
             A_eq=np.ones((1, n_rows)),
