@@ -16,8 +16,14 @@ export const TIE_TOLERANCE = 1e-9;
 
 /** games.from_cells: a 2x2 game from (leader, follower) cells in the order CC, CD, DC, DD. */
 export function fromCells(cells, leaderActions = ["C", "D"], followerActions = leaderActions) {
-  const L = [[cells[0][0], cells[1][0]], [cells[2][0], cells[3][0]]];
-  const F = [[cells[0][1], cells[1][1]], [cells[2][1], cells[3][1]]];
+  const L = [
+    [cells[0][0], cells[1][0]],
+    [cells[2][0], cells[3][0]],
+  ];
+  const F = [
+    [cells[0][1], cells[1][1]],
+    [cells[2][1], cells[3][1]],
+  ];
   return { L, F, leaderActions, followerActions };
 }
 
@@ -44,7 +50,9 @@ export function tableOf(code, count, states) {
 /** solver._first_best: the lowest index among allowed values within `tol` of the best one. */
 function firstBest(values, tol, allowed = values.map(() => true)) {
   let best = -Infinity;
-  values.forEach((v, i) => { if (allowed[i] && v > best) best = v; });
+  values.forEach((v, i) => {
+    if (allowed[i] && v > best) best = v;
+  });
   return values.findIndex((v, i) => allowed[i] && v >= best - tol);
 }
 
@@ -54,7 +62,11 @@ function pick(leaderValues, followerValues, ties, game, horizon = 1) {
   const tolF = tolerance(game.F, horizon);
   const optimal = followerValues.map((v) => v >= best - tolF);
   const sign = ties === "strong" ? 1 : -1;
-  return firstBest(leaderValues.map((v) => sign * v), tolerance(game.L, horizon), optimal);
+  return firstBest(
+    leaderValues.map((v) => sign * v),
+    tolerance(game.L, horizon),
+    optimal,
+  );
 }
 
 /** batched.play_tables: one episode; `followerAt(t, state)` gives the follower's action. */
@@ -153,8 +165,17 @@ export function followerReply(game, x, ties) {
 
 /** solver.pure_stackelberg: the best pure commitment (one-shot). */
 export function pureStackelberg(game, ties) {
-  const replies = game.L.map((_, a) => followerReply(game, game.L.map((_, i) => +(i === a)), ties));
-  const row = firstBest(replies.map((r) => r.leader), tolerance(game.L));
+  const replies = game.L.map((_, a) =>
+    followerReply(
+      game,
+      game.L.map((_, i) => +(i === a)),
+      ties,
+    ),
+  );
+  const row = firstBest(
+    replies.map((r) => r.leader),
+    tolerance(game.L),
+  );
   return { row, ...replies[row] };
 }
 
@@ -202,22 +223,27 @@ export function pureNash(game) {
 
 // ---- display helpers ---------------------------------------------------------------------------
 
+// Colours follow the text colour (currentColor) so the panel reads on light and dark pages, in
+// the book (whose dark mode draws cell outputs on a light box) as in JupyterLab.
 const CSS = `
-.smeta-panel{border:1px solid var(--pst-color-border,var(--jp-border-color1,#8888));
-  border-radius:6px;padding:.6em .8em;margin:.5em 0;color:inherit;font-size:.95em}
+.smeta-panel{--smeta-line:color-mix(in srgb,currentColor 35%,transparent);
+  border:1px solid var(--smeta-line);border-radius:6px;padding:.6em .8em;margin:.5em 0;
+  color:inherit;font-size:.95em}
 .smeta-panel fieldset{border:none;margin:.3em 0;padding:0}
-.smeta-panel legend{font-weight:600;padding:0;margin-bottom:.2em}
+.smeta-panel legend{font-size:1em;font-weight:600;padding:0;margin:0 0 .2em 0;float:none;
+  width:auto;color:inherit}
 .smeta-panel label{margin-right:1em;white-space:nowrap}
-.smeta-panel input[type=number]{width:5em;color:inherit;background:transparent;
-  border:1px solid var(--pst-color-border,#8888);border-radius:3px;padding:1px 3px}
-.smeta-panel select{color:inherit;background:var(--pst-color-background,transparent);
-  border:1px solid var(--pst-color-border,#8888);border-radius:3px}
+.smeta-panel input[type=number],.smeta-panel select{color:inherit;background:transparent;
+  border:1px solid var(--smeta-line);border-radius:3px;padding:1px 3px;font:inherit}
+.smeta-panel input[type=number]{width:5em}
+.smeta-panel option{color:initial;background:initial}
 .smeta-panel :focus-visible{outline:2px solid var(--pst-color-primary,#0173b2);outline-offset:1px}
-.smeta-panel table{border-collapse:collapse;margin:.3em 0 .6em 0}
-.smeta-panel td,.smeta-panel th{border:1px solid var(--pst-color-border,#8888);padding:2px 8px;
-  text-align:center}
+.smeta-panel table{border-collapse:collapse;margin:.3em 0 .6em 0;color:inherit}
+.smeta-panel caption{caption-side:top;text-align:left;color:inherit;padding:0 0 .2em 0}
+.smeta-panel td,.smeta-panel th{border:1px solid var(--smeta-line);padding:2px 8px;
+  text-align:center;background:transparent;color:inherit}
 .smeta-panel th{font-weight:600}
-.smeta-panel .smeta-error{color:var(--pst-color-danger,#c0392b);font-weight:600}
+.smeta-panel .smeta-error{color:#c0392b;font-weight:600}
 .smeta-panel svg{max-width:100%;height:auto;display:block}
 .smeta-panel svg text{fill:currentColor;font-size:11px}
 .smeta-panel .smeta-row{display:flex;flex-wrap:wrap;gap:.3em 1.5em;align-items:center}
@@ -231,8 +257,7 @@ function addStyle(doc) {
   doc.head.appendChild(style);
 }
 
-const escapeHtml = (text) =>
-  String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Python's format(x, "g") for the numbers the panels show (6 significant digits). */
 export const fmtG = (x) => String(Number(x.toPrecision(6)));
@@ -275,57 +300,140 @@ function select(name, label, options, value) {
   return `<label for="${id}">${escapeHtml(label)}</label> <select id="${id}" data-key="${name}">${items}</select>`;
 }
 
-/** A line chart as SVG: `series` = [{points: [[x, y]], dash, colour, label}], optional marker. */
+/** An element as text: tag("line", { x1: 0 }) or tag("text", { x: 4 }, "label"). */
+function tag(name, attrs, content) {
+  const list = Object.entries(attrs)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => ` ${key}="${escapeHtml(value)}"`)
+    .join("");
+  return content === undefined ? `<${name}${list}/>` : `<${name}${list}>${content}</${name}>`;
+}
+
+const tick = (x) => fmtG(Number(x.toPrecision(3)));
+
+/** The frame of a chart: axes, y grid and labels; X and Y map data to pixels. */
+function chartFrame({ X, Y, yTicks, xTicks, xLabel, yLabel, width, height, margin }) {
+  const [left, right, bottom] = [margin.left, width - margin.right, height - margin.bottom];
+  const grid = yTicks.map(
+    (y) =>
+      tag("line", {
+        x1: left,
+        x2: right,
+        y1: Y(y),
+        y2: Y(y),
+        stroke: "currentColor",
+        "stroke-opacity": 0.15,
+      }) + tag("text", { x: left - 4, y: Y(y) + 4, "text-anchor": "end" }, tick(y)),
+  );
+  const xs = xTicks.map((x) =>
+    tag("text", { x: X(x), y: bottom + 14, "text-anchor": "middle" }, tick(x)),
+  );
+  return (
+    tag("line", { x1: left, x2: left, y1: margin.top, y2: bottom, stroke: "currentColor" }) +
+    tag("line", { x1: left, x2: right, y1: bottom, y2: bottom, stroke: "currentColor" }) +
+    grid.join("") +
+    xs.join("") +
+    tag(
+      "text",
+      { x: (left + right) / 2, y: height - 4, "text-anchor": "middle" },
+      escapeHtml(xLabel),
+    ) +
+    tag(
+      "text",
+      {
+        transform: `translate(12 ${(margin.top + bottom) / 2}) rotate(-90)`,
+        "text-anchor": "middle",
+      },
+      escapeHtml(yLabel),
+    )
+  );
+}
+
+const svg = (width, height, label, content) =>
+  tag(
+    "svg",
+    { viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": label },
+    content,
+  );
+
+/** A line chart: `series` = [{points: [[x, y]], colour, dash, label}]; marker = [x, y, label]. */
 function lineChart({ series, xLabel, yLabel, marker, width = 520, height = 240 }) {
   const margin = { left: 52, right: 12, top: 12, bottom: 38 };
   const xs = series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = series.flatMap((s) => s.points.map((p) => p[1]));
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-  let [y0, y1] = [Math.min(0, ...ys), Math.max(...ys)];
-  if (y1 - y0 < 1e-12) y1 = y0 + 1;
+  const [y0, y1] = [Math.min(0, ...ys), Math.max(...ys, Math.min(0, ...ys) + 1e-9)];
   const pad = (y1 - y0) * 0.05;
-  y0 -= pad;
-  y1 += pad;
   const X = (x) => margin.left + ((x - x0) / (x1 - x0 || 1)) * (width - margin.left - margin.right);
-  const Y = (y) => height - margin.bottom - ((y - y0) / (y1 - y0)) * (height - margin.top - margin.bottom);
-  const ticks = (a, b) => [0, 0.25, 0.5, 0.75, 1].map((f) => a + f * (b - a));
-  const grid = ticks(y0 + pad, y1 - pad)
-    .map(
-      (y) =>
-        `<line x1="${margin.left}" x2="${width - margin.right}" y1="${Y(y)}" y2="${Y(y)}" ` +
-        `stroke="currentColor" stroke-opacity="0.15"/>` +
-        `<text x="${margin.left - 4}" y="${Y(y) + 4}" text-anchor="end">${fmtG(Number(y.toPrecision(3)))}</text>`,
-    )
-    .join("");
-  const xticks = ticks(x0, x1)
-    .map((x) => `<text x="${X(x)}" y="${height - margin.bottom + 14}" text-anchor="middle">${fmtG(Number(x.toPrecision(3)))}</text>`)
-    .join("");
-  const lines = series
-    .map(
-      (s) =>
-        `<polyline fill="none" stroke="${s.colour}" stroke-width="2" ${s.dash ? `stroke-dasharray="${s.dash}"` : ""} ` +
-        `points="${s.points.map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(" ")}"><title>${escapeHtml(s.label)}</title></polyline>`,
-    )
-    .join("");
-  const legend = series
-    .map(
-      (s, i) =>
-        `<line x1="${width - 150}" x2="${width - 128}" y1="${margin.top + 8 + 14 * i}" y2="${margin.top + 8 + 14 * i}" ` +
-        `stroke="${s.colour}" stroke-width="2" ${s.dash ? `stroke-dasharray="${s.dash}"` : ""}/>` +
-        `<text x="${width - 124}" y="${margin.top + 12 + 14 * i}">${escapeHtml(s.label)}</text>`,
-    )
-    .join("");
+  const Y = (y) =>
+    height -
+    margin.bottom -
+    ((y - y0 + pad) / (y1 - y0 + 2 * pad)) * (height - margin.top - margin.bottom);
+  const quarters = (a, b) => [0, 0.25, 0.5, 0.75, 1].map((f) => a + f * (b - a));
+  const lines = series.map((s, i) => {
+    const style = { fill: "none", stroke: s.colour, "stroke-width": 2, "stroke-dasharray": s.dash };
+    const points = s.points.map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(" ");
+    const keyY = margin.top + 8 + 14 * i;
+    return (
+      tag("polyline", { ...style, points }, tag("title", {}, escapeHtml(s.label))) +
+      tag("line", { ...style, x1: width - 150, x2: width - 128, y1: keyY, y2: keyY }) +
+      tag("text", { x: width - 124, y: keyY + 4 }, escapeHtml(s.label))
+    );
+  });
   const dot = marker
-    ? `<circle cx="${X(marker[0])}" cy="${Y(marker[1])}" r="5" fill="currentColor"><title>${escapeHtml(marker[2])}</title></circle>`
+    ? tag(
+        "circle",
+        { cx: X(marker[0]), cy: Y(marker[1]), r: 5, fill: "currentColor" },
+        tag("title", {}, escapeHtml(marker[2])),
+      )
     : "";
-  return (
-    `<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(yLabel)} against ${escapeHtml(xLabel)}">` +
-    `<line x1="${margin.left}" x2="${margin.left}" y1="${margin.top}" y2="${height - margin.bottom}" stroke="currentColor"/>` +
-    `<line x1="${margin.left}" x2="${width - margin.right}" y1="${height - margin.bottom}" y2="${height - margin.bottom}" stroke="currentColor"/>` +
-    `${grid}${xticks}${lines}${dot}${legend}` +
-    `<text x="${(margin.left + width - margin.right) / 2}" y="${height - 6}" text-anchor="middle">${escapeHtml(xLabel)}</text>` +
-    `<text transform="translate(12 ${(margin.top + height - margin.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(yLabel)}</text></svg>`
-  );
+  const frame = chartFrame({
+    X,
+    Y,
+    yTicks: quarters(y0, y1),
+    xTicks: quarters(x0, x1),
+    xLabel,
+    yLabel,
+    width,
+    height,
+    margin,
+  });
+  return svg(width, height, `${yLabel} against ${xLabel}`, frame + lines.join("") + dot);
+}
+
+/** Bars of the final gap per leader table: green where the follower best-responds exactly. */
+function barChart(labels, gaps, exactBelow, width = 520, height = 170) {
+  const margin = { left: 52, right: 12, top: 10, bottom: 50 };
+  const top = Math.max(0.2, ...gaps);
+  const w = (width - margin.left - margin.right) / gaps.length;
+  const X = (i) => margin.left + i * w;
+  const Y = (y) =>
+    height - margin.bottom - (y / (top * 1.1)) * (height - margin.top - margin.bottom);
+  const bars = gaps.map((g, i) => {
+    const fill = g > exactBelow ? "#d55e00" : "#029e73";
+    const bar = { x: X(i) + 1, y: Y(g), width: Math.max(w - 2, 1), height: Y(0) - Y(g), fill };
+    const name = {
+      transform: `translate(${X(i) + w / 2 + 3} ${Y(0) + 4}) rotate(-90)`,
+      "text-anchor": "end",
+      style: "font-size:8px",
+    };
+    return (
+      tag("rect", bar, tag("title", {}, `${escapeHtml(labels[i])}: gap ${fmtG(g)}`)) +
+      tag("text", name, escapeHtml(labels[i]))
+    );
+  });
+  const frame = chartFrame({
+    X,
+    Y,
+    yTicks: [0, top],
+    xTicks: [],
+    xLabel: "leader table (green: exact best response)",
+    yLabel: "gap per step",
+    width,
+    height,
+    margin,
+  });
+  return svg(width, height, "final gap per leader table", frame + bars.join(""));
 }
 
 // Two colours of the book's colorblind palette, readable on light and dark backgrounds.
@@ -353,12 +461,31 @@ function gameControls(model) {
     `<th scope="col">${escapeHtml(fa[0])}</th><th scope="col">${escapeHtml(fa[1])}</th></tr></thead><tbody>` +
     `<tr><th scope="row">${escapeHtml(la[0])}</th>${inputs[0]}${inputs[1]}</tr>` +
     `<tr><th scope="row">${escapeHtml(la[1])}</th>${inputs[2]}${inputs[3]}</tr></tbody></table>`;
-  const names = [...games.map((g) => [g, g.replaceAll("_", " ")]), ["custom", "custom (your payoffs)"]];
+  const names = [
+    ...games.map((g) => [g, g.replaceAll("_", " ")]),
+    ["custom", "custom (your payoffs)"],
+  ];
   return (
     `<div class="smeta-row">${select("game", "Game", names, model.get("game"))}</div>${grid}` +
     `<div class="smeta-row">` +
-    radios("follower_class", "Follower", [["stationary", "stationary (memory-1 table)"], ["time_aware", "time-aware (step and state)"]], model.get("follower_class")) +
-    radios("ties", "Ties", [["strong", "strong (for the leader)"], ["weak", "weak (against the leader)"]], model.get("ties")) +
+    radios(
+      "follower_class",
+      "Follower",
+      [
+        ["stationary", "stationary (memory-1 table)"],
+        ["time_aware", "time-aware (step and state)"],
+      ],
+      model.get("follower_class"),
+    ) +
+    radios(
+      "ties",
+      "Ties",
+      [
+        ["strong", "strong (for the leader)"],
+        ["weak", "weak (against the leader)"],
+      ],
+      model.get("ties"),
+    ) +
     `</div>`
   );
 }
@@ -382,7 +509,8 @@ function iteratedResult(game, model) {
     fmtG(st.leader),
     fmtG(st.follower),
   ]);
-  const follower = followerClass === "stationary" ? "stationary (memory-1 table)" : "time-aware (step and state)";
+  const follower =
+    followerClass === "stationary" ? "stationary (memory-1 table)" : "time-aware (step and state)";
   return (
     `<p class="smeta-value" data-leader-return="${solution.leaderReturn}" data-table="${solution.table.join(",")}">` +
     `<b>Exact Stackelberg value: ${(solution.leaderReturn / horizon).toFixed(2)} per step</b> ` +
@@ -391,7 +519,11 @@ function iteratedResult(game, model) {
     `<p><b>Optimal leader table</b> (its answers to the ${nStates(game)} queries):</p>` +
     tableHtml(["state", "when", "leader plays"], words, "smeta-words") +
     `<p><b>The episode it induces</b> against the follower's best response:</p>` +
-    tableHtml(["step", "state", "leader", "follower", "leader payoff", "follower payoff"], rows, "smeta-replay")
+    tableHtml(
+      ["step", "state", "leader", "follower", "leader payoff", "follower payoff"],
+      rows,
+      "smeta-replay",
+    )
   );
 }
 
@@ -498,24 +630,46 @@ function renderPretraining(model, el) {
   const runs = model.get("runs");
   const games = Object.keys(runs);
   el.innerHTML =
-    `<div class="smeta-row">${select("game", "Game", games.map((g) => [g, g.replaceAll("_", " ")]), model.get("game"))}` +
+    `<div class="smeta-row">${select(
+      "game",
+      "Game",
+      games.map((g) => [g, g.replaceAll("_", " ")]),
+      model.get("game"),
+    )}` +
     `<span class="smeta-seed"></span>` +
-    select("steps", "Steps", [["with_queries", "with the query steps (paper)"], ["plain", "play steps only"]], model.get("steps")) +
+    select(
+      "steps",
+      "Steps",
+      [
+        ["with_queries", "with the query steps (paper)"],
+        ["plain", "play steps only"],
+      ],
+      model.get("steps"),
+    ) +
     `</div><div class="smeta-result" aria-live="polite"></div>`;
   const seedBox = el.querySelector(".smeta-seed");
   const result = el.querySelector(".smeta-result");
   const update = () => {
+    const started = performance.now();
     const game = model.get("game");
     const seeds = Object.keys(runs[game]);
     if (!seeds.includes(String(model.get("seed")))) model.set("seed", Number(seeds[0]));
-    seedBox.innerHTML = select("seed", "Seed", seeds.map((s) => [s, s]), String(model.get("seed")));
+    seedBox.innerHTML = select(
+      "seed",
+      "Seed",
+      seeds.map((s) => [s, s]),
+      String(model.get("seed")),
+    );
     const run = runs[game][model.get("seed")];
     const steps = model.get("steps") === "plain" ? run.steps_plain : run.steps_with_queries;
     const exact = run.table_gaps.filter((g) => g <= model.get("exact_below")).length;
     const last = steps.length - 1;
     const chart = lineChart({
       series: [{ points: steps.map((x, i) => [x, run.gap[i]]), colour: BLUE, label: "mean gap" }],
-      xLabel: model.get("steps") === "plain" ? "env steps (play steps only)" : "env steps (with the query steps)",
+      xLabel:
+        model.get("steps") === "plain"
+          ? "env steps (play steps only)"
+          : "env steps (with the query steps)",
       yLabel: "mean best-response gap per step",
     });
     const bars = barChart(run.tables, run.table_gaps, model.get("exact_below"));
@@ -524,6 +678,7 @@ function renderPretraining(model, el) {
       `${run.steps_with_queries[last].toLocaleString("en")} env steps with queries (${run.steps_plain[last].toLocaleString("en")} play steps) ` +
       `the mean gap is <b>${run.gap[last].toFixed(3)}</b> per step; the greedy follower best-responds exactly to ` +
       `<b>${exact} of ${run.table_gaps.length}</b> leader tables.</p>${chart}${bars}`;
+    el.dataset.millis = (performance.now() - started).toFixed(2);
   };
   el.addEventListener("change", (event) => {
     const { key } = event.target.dataset;
@@ -532,32 +687,6 @@ function renderPretraining(model, el) {
     update();
   });
   update();
-}
-
-/** Bars of the final gap per leader table: green where the follower best-responds exactly. */
-function barChart(labels, gaps, exactBelow, width = 520, height = 170) {
-  const margin = { left: 52, right: 12, top: 10, bottom: 50 };
-  const top = Math.max(0.2, ...gaps) * 1.1;
-  const w = (width - margin.left - margin.right) / gaps.length;
-  const Y = (y) => height - margin.bottom - (y / top) * (height - margin.top - margin.bottom);
-  const bars = gaps
-    .map((g, i) => {
-      const x = margin.left + i * w;
-      const colour = g > exactBelow ? "#d55e00" : "#029e73";
-      return (
-        `<rect x="${x + 1}" y="${Y(g)}" width="${Math.max(w - 2, 1)}" height="${Y(0) - Y(g)}" fill="${colour}"><title>${escapeHtml(labels[i])}: gap ${fmtG(g)}</title></rect>` +
-        `<text transform="translate(${x + w / 2 + 3} ${Y(0) + 4}) rotate(-90)" text-anchor="end" style="font-size:8px">${escapeHtml(labels[i])}</text>`
-      );
-    })
-    .join("");
-  return (
-    `<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="final gap per leader table">` +
-    `<line x1="${margin.left}" x2="${width - margin.right}" y1="${Y(0)}" y2="${Y(0)}" stroke="currentColor"/>${bars}` +
-    `<text x="${margin.left - 4}" y="${Y(top / 1.1) + 4}" text-anchor="end">${fmtG(Number((top / 1.1).toPrecision(3)))}</text>` +
-    `<text x="${margin.left - 4}" y="${Y(0) + 4}" text-anchor="end">0</text>` +
-    `<text transform="translate(12 ${(margin.top + height - margin.bottom) / 2}) rotate(-90)" text-anchor="middle">gap per step</text>` +
-    `<text x="${(margin.left + width) / 2}" y="${height - 4}" text-anchor="middle">leader table (green: exact best response)</text></svg>`
-  );
 }
 
 // ---- entry points -------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import pytest
 from conftest import CHROMIUM_FLAGS, SCREENSHOTS
 
 from stackmeta_lite.describe import replay
-from stackmeta_lite.games import from_cells
+from stackmeta_lite.games import BimatrixGame
 from stackmeta_lite.iterated import IteratedGame
 from stackmeta_lite.solver import follower_reply, solve_iterated
 from stackmeta_lite.widgets import ONE_SHOT_GAMES
@@ -69,14 +69,20 @@ def drive(html_dir: Path, server: str, chromium: str, tmp_path_factory):
     return _drive
 
 
-def check_solution(view: dict, cells, follower_class: str, ties: str, actions=("C", "D")):
+def game_of(cells, actions=(("C", "D"), ("C", "D"))) -> BimatrixGame:
+    """The 2x2 game of the panel's cells (CC, CD, DC, DD as (leader, follower) payoffs)."""
+    array = np.asarray(cells, dtype=float).reshape(2, 2, 2)
+    return BimatrixGame(array[..., 0], array[..., 1], "panel", *actions)
+
+
+def check_solution(view: dict, cells, follower_class: str, ties: str, actions=(("C", "D"),) * 2):
     """The panel shows the Python solver's value, table, table in words and replay."""
-    game = from_cells("panel", tuple(map(tuple, cells)))
+    game = game_of(cells, actions)
     iterated = IteratedGame(game, 10)
     solution = solve_iterated(iterated, follower_class, ties)
     assert view["value"] == pytest.approx(solution.leader_return)
     assert view["table"] == ",".join(map(str, solution.leader_table))
-    assert [row[2] for row in view["words"]] == [actions[a] for a in solution.leader_table]
+    assert [row[2] for row in view["words"]] == [actions[0][a] for a in solution.leader_table]
     episode = replay(iterated, solution.leader_table, solution.follower_policy)
     assert [row[2:4] for row in view["replay"]] == episode[["leader", "follower"]].values.tolist()
     payoffs = [[float(v) for v in row[4:6]] for row in view["replay"]]
@@ -148,11 +154,11 @@ def test_chapter2_panel_redraws_the_commitment_curve(drive):
     check_reply(views[3], example, 0.5, "weak")
     assert views[3]["reply"] == [0, 1.5]
     cells = recorded["state"]["games"]["commitment_example"]["cells"]
-    check_solution(views[4], cells, "time_aware", "weak", ("U", "D"))
+    actions = (("U", "D"), ("L", "R"))
+    check_solution(views[4], cells, "time_aware", "weak", actions)
     edited = [*cells[:3], [5.0, cells[3][1]]]
-    check_solution(views[5], edited, "time_aware", "weak", ("U", "D"))
-    changed = from_cells("edited", tuple(map(tuple, edited)))
-    check_reply(views[5], changed, 0.5, "weak")
+    check_solution(views[5], edited, "time_aware", "weak", actions)
+    check_reply(views[5], game_of(edited, actions), 0.5, "weak")
     assert views[0]["curve"] != views[1]["curve"] != views[5]["curve"]  # the curve redraws
     assert max(recorded["millis"]) < 1000
 
@@ -177,5 +183,5 @@ def test_pretraining_viewer_shows_the_chosen_run(drive):
 def test_chapter1_panel_is_readable_in_dark_mode(drive):
     light = drive("01_markov_games", [], "ch1_light")
     dark = drive("01_markov_games", [], "ch1_dark", dark=True)
-    assert light["contrast"]["background"] > 0.8 > 0.1 > dark["contrast"]["background"]
+    assert light["contrast"]["page"] > 0.8 > 0.1 > dark["contrast"]["page"]  # the theme switched
     assert light["contrast"]["ratio"] >= 4.5 and dark["contrast"]["ratio"] >= 4.5
