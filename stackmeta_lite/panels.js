@@ -233,6 +233,8 @@ const CSS = `
 .smeta-panel legend{font-size:1em;font-weight:600;padding:0;margin:0 0 .2em 0;float:none;
   width:auto;color:inherit}
 .smeta-panel label{margin-right:1em;white-space:nowrap}
+.smeta-panel .smeta-field{white-space:nowrap}
+.smeta-panel .smeta-field label{margin-right:.3em}
 .smeta-panel input[type=number],.smeta-panel select{color:inherit;background:transparent;
   border:1px solid var(--smeta-line);border-radius:3px;padding:1px 3px;font:inherit}
 .smeta-panel input[type=number]{width:5em}
@@ -297,7 +299,8 @@ function select(name, label, options, value) {
   const items = options
     .map(([v, text]) => `<option value="${v}"${v === value ? " selected" : ""}>${text}</option>`)
     .join("");
-  return `<label for="${id}">${escapeHtml(label)}</label> <select id="${id}" data-key="${name}">${items}</select>`;
+  const box = `<select id="${id}" data-key="${name}">${items}</select>`;
+  return `<span class="smeta-field"><label for="${id}">${escapeHtml(label)}</label> ${box}</span>`;
 }
 
 /** An element as text: tag("line", { x1: 0 }) or tag("text", { x: 4 }, "label"). */
@@ -309,7 +312,7 @@ function tag(name, attrs, content) {
   return content === undefined ? `<${name}${list}/>` : `<${name}${list}>${content}</${name}>`;
 }
 
-const tick = (x) => fmtG(Number(x.toPrecision(3)));
+const tick = (x) => fmtG(Number(x.toPrecision(2)));
 
 /** The frame of a chart: axes, y grid and labels; X and Y map data to pixels. */
 function chartFrame({ X, Y, yTicks, xTicks, xLabel, yLabel, width, height, margin }) {
@@ -341,7 +344,7 @@ function chartFrame({ X, Y, yTicks, xTicks, xLabel, yLabel, width, height, margi
     tag(
       "text",
       {
-        transform: `translate(12 ${(margin.top + bottom) / 2}) rotate(-90)`,
+        transform: `translate(14 ${(margin.top + bottom) / 2}) rotate(-90)`,
         "text-anchor": "middle",
       },
       escapeHtml(yLabel),
@@ -358,7 +361,7 @@ const svg = (width, height, label, content) =>
 
 /** A line chart: `series` = [{points: [[x, y]], colour, dash, label}]; marker = [x, y, label]. */
 function lineChart({ series, xLabel, yLabel, marker, width = 520, height = 240 }) {
-  const margin = { left: 52, right: 12, top: 12, bottom: 38 };
+  const margin = { left: 60, right: 28, top: 12, bottom: 38 };
   const xs = series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = series.flatMap((s) => s.points.map((p) => p[1]));
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
@@ -403,7 +406,7 @@ function lineChart({ series, xLabel, yLabel, marker, width = 520, height = 240 }
 
 /** Bars of the final gap per leader table: green where the follower best-responds exactly. */
 function barChart(labels, gaps, exactBelow, width = 520, height = 170) {
-  const margin = { left: 52, right: 12, top: 10, bottom: 50 };
+  const margin = { left: 60, right: 28, top: 10, bottom: 50 };
   const top = Math.max(0.2, ...gaps);
   const w = (width - margin.left - margin.right) / gaps.length;
   const X = (i) => margin.left + i * w;
@@ -411,7 +414,8 @@ function barChart(labels, gaps, exactBelow, width = 520, height = 170) {
     height - margin.bottom - (y / (top * 1.1)) * (height - margin.top - margin.bottom);
   const bars = gaps.map((g, i) => {
     const fill = g > exactBelow ? "#d55e00" : "#029e73";
-    const bar = { x: X(i) + 1, y: Y(g), width: Math.max(w - 2, 1), height: Y(0) - Y(g), fill };
+    const y = Math.min(Y(g), Y(0) - 3); // exact tables get a visible green stub
+    const bar = { x: X(i) + 1, y, width: Math.max(w - 2, 1), height: Y(0) - y, fill };
     const name = {
       transform: `translate(${X(i) + w / 2 + 3} ${Y(0) + 4}) rotate(-90)`,
       "text-anchor": "end",
