@@ -369,17 +369,7 @@ def benchmark(
     return fig
 
 
-def figure_png(fig: Figure) -> bytes:
-    """The figure as PNG bytes; closes it so it is not displayed twice."""
-    from io import BytesIO
-
-    buffer = BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close(fig)
-    return buffer.getvalue()
-
-
-def draw_commitment(ax: mpl.axes.Axes, curves: pd.DataFrame) -> None:
+def _draw_commitment(ax: mpl.axes.Axes, curves: pd.DataFrame) -> None:
     """The leader's expected payoff against P(first action) on ``ax``, strong ties solid and
     weak dotted. ``curves``: ties, p, leader_payoff."""
     for ties, style in (("strong", "-"), ("weak", ":")):
@@ -399,7 +389,7 @@ def commitment_curves(curves: pd.DataFrame, ncols: int = 3) -> Figure:
     nrows = int(np.ceil(len(games) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.9 * nrows), squeeze=False)
     for ax, game in zip(axes.flat, games, strict=False):
-        draw_commitment(ax, curves[curves["game"] == game])
+        _draw_commitment(ax, curves[curves["game"] == game])
         ax.set_title(game.replace("_", " "))
         ax.set_xlabel("P(leader's first action)")
     for ax in axes.flat[len(games) :]:

@@ -201,13 +201,6 @@ def test_benchmark_draws_reference_levels_only_where_given():
     assert not [ln for ln in dilemma.get_lines() if ln.get_linestyle() == ":"]
 
 
-def test_figure_png_returns_png_bytes_and_closes_the_figure():
-    fig, _ = plt.subplots()
-    data = plotting.figure_png(fig)
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    assert not plt.fignum_exists(fig.number)
-
-
 def test_commitment_curves_one_panel_per_game_strong_and_weak():
     rows = [
         {"game": g, "ties": t, "p": p, "leader_payoff": p}
