@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 from conftest import CHROMIUM_FLAGS, SCREENSHOTS
 
+from stackmeta_lite import widgets as panels
 from stackmeta_lite.describe import replay
 from stackmeta_lite.games import BimatrixGame
 from stackmeta_lite.iterated import IteratedGame
@@ -192,3 +193,47 @@ def test_chapter1_panel_is_readable_in_dark_mode(drive):
     dark = drive("01_markov_games", [], "ch1_dark", dark=True)
     assert light["contrast"]["page"] > 0.8 > 0.1 > dark["contrast"]["page"]  # the theme switched
     assert light["contrast"]["ratio"] >= 4.5 and dark["contrast"]["ratio"] >= 4.5
+
+
+# JupyterLab renders a trusted text/html output by setting the host's innerHTML, then replacing
+# each script with a fresh copy so that it runs (@jupyterlab/rendermime, renderers.ts,
+# evalInnerHTMLScriptTags); the host joins the page afterwards. This page does the same.
+JUPYTERLAB_LIKE = """<!doctype html><html><head><meta charset="utf-8"></head><body><script>
+const host = document.createElement("div");
+host.innerHTML = %s;
+for (const script of [...host.getElementsByTagName("script")]) {
+  const clone = document.createElement("script");
+  for (const { name, value } of script.attributes) clone.setAttribute(name, value);
+  clone.textContent = script.textContent;
+  script.parentNode.replaceChild(clone, script);
+}
+setTimeout(() => document.body.appendChild(host), 50);
+</script></body></html>"""
+
+
+def test_panels_draw_when_rendered_the_way_jupyterlab_renders_html(chromium, tmp_path):
+    outputs = [panels.game_explorer("chicken"), panels.commitment_explorer("commitment_example")]
+    page = tmp_path / "jupyterlab_like.html"
+    html = json.dumps("".join(p._repr_html_() for p in outputs)).replace("</", "<\\/")
+    page.write_text(JUPYTERLAB_LIKE % html)
+    proc = subprocess.run(
+        [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    drawn = re.findall(r'class="smeta-panel" data-kind="game" data-millis="[\d.]+"', proc.stdout)
+    assert len(drawn) == 2, "the panels did not draw"
+    values = re.findall(r'class="smeta-value" data-leader-return="([\d.]+)"', proc.stdout)
+    expected = [solve_iterated(IteratedGame(g)).leader_return for g in ("chicken",)]
+    expected.append(
+        solve_iterated(IteratedGame(ONE_SHOT_GAMES["commitment_example"])).leader_return
+    )
+    assert [float(v) for v in values] == expected
