@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 
 from stackmeta_lite.describe import commitment_curve, leader_table_in_words, replay
-from stackmeta_lite.experiments import GAP_TOLERANCE
 from stackmeta_lite.games import (
     BATTLE_OF_THE_SEXES,
     CANONICAL_GAMES,
@@ -182,6 +181,9 @@ def pretraining_viewer(history: pd.DataFrame, gaps: pd.DataFrame) -> Panel:
 
     ``history``: game, seed, steps_with_queries, steps_plain, best_response_gap (per step);
     ``gaps``: game, seed, table, gap (per step)."""
+    # Imported here: experiments loads torch, which the game panels of chapters 1-2 do not need.
+    from stackmeta_lite.experiments import GAP_TOLERANCE
+
     runs: dict[str, dict[int, dict]] = {}
     for (game, seed), run in history.groupby(["game", "seed"], sort=False):
         final = gaps[(gaps["game"] == game) & (gaps["seed"] == seed)]
