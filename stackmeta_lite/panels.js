@@ -452,19 +452,20 @@ function gameControls(model) {
   const games = Object.keys(model.get("games"));
   const cells = model.get("cells");
   const [la, fa] = model.get("actions");
-  const inputs = CELLS.map((name, k) => {
+  const inputs = CELLS.map((_, k) => {
     const cell = `${la[k >> 1]}, ${fa[k & 1]}`;
     const box = (who, i) =>
       `<input type="number" step="any" data-cell="${k}" data-who="${i}" value="${cells[k][i]}" ` +
       `aria-label="${who} payoff when (leader, follower) play (${cell})">`;
     return `<td>${box("leader", 0)} ${box("follower", 1)}</td>`;
   });
+  const th = (scope, text) => tag("th", { scope }, escapeHtml(text));
   const grid =
-    `<table class="smeta-payoffs"><caption>Payoffs (leader, follower); rows: the leader's action, ` +
-    `columns: the follower's</caption><thead><tr><th></th>` +
-    `<th scope="col">${escapeHtml(fa[0])}</th><th scope="col">${escapeHtml(fa[1])}</th></tr></thead><tbody>` +
-    `<tr><th scope="row">${escapeHtml(la[0])}</th>${inputs[0]}${inputs[1]}</tr>` +
-    `<tr><th scope="row">${escapeHtml(la[1])}</th>${inputs[2]}${inputs[3]}</tr></tbody></table>`;
+    `<table class="smeta-payoffs"><caption>Payoffs (leader, follower); rows: the leader's ` +
+    `action, columns: the follower's</caption>` +
+    `<thead><tr><th></th>${th("col", fa[0])}${th("col", fa[1])}</tr></thead><tbody>` +
+    `<tr>${th("row", la[0])}${inputs[0]}${inputs[1]}</tr>` +
+    `<tr>${th("row", la[1])}${inputs[2]}${inputs[3]}</tr></tbody></table>`;
   const names = [
     ...games.map((g) => [g, g.replaceAll("_", " ")]),
     ["custom", "custom (your payoffs)"],
@@ -515,11 +516,15 @@ function iteratedResult(game, model) {
   ]);
   const follower =
     followerClass === "stationary" ? "stationary (memory-1 table)" : "time-aware (step and state)";
+  const perStep = (value) => (value / horizon).toFixed(2);
+  const value =
+    `<b>Exact Stackelberg value: ${perStep(solution.leaderReturn)} per step</b> ` +
+    `(${fmtG(solution.leaderReturn)} per ${horizon}-step episode, raw scale); the follower ` +
+    `gets ${perStep(solution.followerReturn)} per step. Follower: ${follower}, ${ties} ` +
+    `tie-breaking.`;
+  const data = { "data-leader-return": solution.leaderReturn, "data-table": solution.table };
   return (
-    `<p class="smeta-value" data-leader-return="${solution.leaderReturn}" data-table="${solution.table.join(",")}">` +
-    `<b>Exact Stackelberg value: ${(solution.leaderReturn / horizon).toFixed(2)} per step</b> ` +
-    `(${fmtG(solution.leaderReturn)} per ${horizon}-step episode, raw scale); the follower gets ` +
-    `${(solution.followerReturn / horizon).toFixed(2)} per step. Follower: ${follower}, ${ties} tie-breaking.</p>` +
+    tag("p", { class: "smeta-value", ...data }, value) +
     `<p><b>Optimal leader table</b> (its answers to the ${nStates(game)} queries):</p>` +
     tableHtml(["state", "when", "leader plays"], words, "smeta-words") +
     `<p><b>The episode it induces</b> against the follower's best response:</p>` +
@@ -534,8 +539,9 @@ function iteratedResult(game, model) {
 function oneShotControls(model) {
   const id = `${idPrefix}-p-${++uid}`;
   const p = model.get("p");
+  const label = `Commitment P(leader plays ${model.get("actions")[0][0]})`;
   return (
-    `<div class="smeta-row"><label for="${id}">Commitment P(leader plays ${escapeHtml(model.get("actions")[0][0])})</label>` +
+    `<div class="smeta-row">${tag("label", { for: id }, escapeHtml(label))}` +
     `<input id="${id}" type="range" min="0" max="1" step="0.01" value="${p}" data-key="p">` +
     `<output class="smeta-p">${p.toFixed(2)}</output></div>`
   );
@@ -560,14 +566,24 @@ function oneShotResult(game, model) {
     yLabel: "leader's expected payoff",
     marker: [p, here.leader, "your commitment"],
   });
+  const first = escapeHtml(la[0]);
+  const reply =
+    `Commitment P(${first}) = ${p.toFixed(2)}: the follower replies ` +
+    `<b>${escapeHtml(fa[here.action])}</b>, the leader expects <b>${here.leader.toFixed(2)}</b> ` +
+    `and the follower ${here.follower.toFixed(2)} (${ties} ties).`;
+  const commitments =
+    `Best pure commitment: ${escapeHtml(la[pure.row])} → ${fmtG(pure.leader)}. Best mixed ` +
+    `commitment (strong ties): P(${first}) = ${mixed.p.toFixed(2)} → ` +
+    `${mixed.leader.toFixed(2)}. Pure Nash equilibria (leader, follower): ` +
+    `${escapeHtml(nash.join(", ") || "none")}.`;
   return (
-    `<p class="smeta-reply" data-action="${here.action}" data-leader="${here.leader}">Commitment ` +
-    `P(${escapeHtml(la[0])}) = ${p.toFixed(2)}: the follower replies <b>${escapeHtml(fa[here.action])}</b>, the ` +
-    `leader expects <b>${here.leader.toFixed(2)}</b> and the follower ${here.follower.toFixed(2)} (${ties} ties).</p>` +
-    `<p class="smeta-commitments" data-pure="${pure.leader}" data-mixed="${mixed.leader}">Best pure commitment: ` +
-    `${escapeHtml(la[pure.row])} → ${fmtG(pure.leader)}. Best mixed commitment (strong ties): ` +
-    `P(${escapeHtml(la[0])}) = ${mixed.p.toFixed(2)} → ${mixed.leader.toFixed(2)}. Pure Nash equilibria ` +
-    `(leader, follower): ${escapeHtml(nash.join(", ") || "none")}.</p>${chart}`
+    tag(
+      "p",
+      { class: "smeta-reply", "data-action": here.action, "data-leader": here.leader },
+      reply,
+    ) +
+    tag("p", { class: "smeta-commitments" }, commitments) +
+    chart
   );
 }
 
@@ -677,11 +693,15 @@ function renderPretraining(model, el) {
       yLabel: "mean best-response gap per step",
     });
     const bars = barChart(run.tables, run.table_gaps, model.get("exact_below"));
+    const where = `${escapeHtml(game.replaceAll("_", " "))}, seed ${model.get("seed")}`;
+    const [withQueries, plain] = [run.steps_with_queries[last], run.steps_plain[last]];
+    const summary =
+      `${where}: after ${withQueries.toLocaleString("en")} env steps with queries ` +
+      `(${plain.toLocaleString("en")} play steps) the mean gap is ` +
+      `<b>${run.gap[last].toFixed(3)}</b> per step; the greedy follower best-responds exactly ` +
+      `to <b>${exact} of ${run.table_gaps.length}</b> leader tables.`;
     result.innerHTML =
-      `<p class="smeta-summary" data-exact="${exact}">${escapeHtml(game.replaceAll("_", " "))}, seed ${model.get("seed")}: after ` +
-      `${run.steps_with_queries[last].toLocaleString("en")} env steps with queries (${run.steps_plain[last].toLocaleString("en")} play steps) ` +
-      `the mean gap is <b>${run.gap[last].toFixed(3)}</b> per step; the greedy follower best-responds exactly to ` +
-      `<b>${exact} of ${run.table_gaps.length}</b> leader tables.</p>${chart}${bars}`;
+      tag("p", { class: "smeta-summary", "data-exact": exact }, summary) + chart + bars;
     el.dataset.millis = (performance.now() - started).toFixed(2);
   };
   el.addEventListener("change", (event) => {
