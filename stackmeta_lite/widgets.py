@@ -2,10 +2,10 @@
 
 A panel is a cell output of plain HTML: its state as JSON, the ES module ``panels.js`` inline (a
 readable port of ``solver``, checked against it by tests/test_panels_js.py) and a one-line call of
-its ``render({model, el})``. The same output works offline in JupyterLab, VS Code, Colab and the
-static book, with no kernel and no widget manager. Where scripts do not run (an untrusted
-notebook) the panel shows its first view, computed here by the Python solver. Payoffs are raw
-(1..4 per step for the canonical games).
+its ``render({model, el})``. The same output works offline in the static book and in JupyterLab
+(which runs the scripts of a trusted output), with no kernel and no widget manager. Where scripts
+do not run (an untrusted notebook) the panel shows its first view, computed here by the Python
+solver. Payoffs are raw (1..4 per step for the canonical games).
 """
 
 from __future__ import annotations
