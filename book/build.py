@@ -1,18 +1,18 @@
-"""Build the Jupyter Book: link the chapters, vendor the page JavaScript, run jupyter-book.
+"""Build the Jupyter Book: link the chapters, vendor MathJax, run jupyter-book.
 
 `make book` and tests/test_book.py both call this script, so the two builds cannot drift.
 
 - The chapters are the notebooks in the top-level notebooks/ folder. Sphinx only reads files under
   its source folder, so book/notebooks is made a symlink to ../notebooks (not committed).
-- The built pages load no script from a CDN, so they work offline and in the headless test. Two
-  npm packages are installed once into book/_build/npm and copied to book/_vendor/_static/ (not
-  committed), which _config.yml lists in `html_extra_path`, so they land in the site's _static/:
-  - widgets/: @jupyter-widgets/html-manager's standalone embedder (dist/embed.js, no RequireJS)
-    and its icon fonts. It renders each widget from the state myst-nb embeds in the page; myst-nb
-    adds it to widget pages only (`nb_ipywidgets_js`).
-  - mathjax/: MathJax 3's tex-mml-chtml component, its TeX extensions and its fonts
-    (`mathjax_path`).
-  Not book/_static/: Jupyter Book adds every .js file under _static to every page.
+- The built pages load no script from a CDN, so they work offline and in the headless test.
+  MathJax 3 (its tex-mml-chtml component, TeX extensions and fonts) is installed once from npm into
+  book/_build/npm and copied to book/_vendor/_static/mathjax/ (not committed), which _config.yml
+  lists in `html_extra_path` (`mathjax_path`). Not book/_static/: Jupyter Book adds every .js file
+  under _static to every page.
+- The interactive panels need nothing vendored: each panel's cell output carries its state and the
+  ES module stackmeta_lite/panels.js inline (see stackmeta_lite/widgets.py), so the page that
+  shows a panel has all it needs, in the book as in JupyterLab. No chapter uses ipywidgets, so no
+  page loads a widget embedder.
 - The output folder depends on STACKMETA_BUDGET, because jupyter-cache keys on notebook content
   only: a `ci` run must never serve its small-budget outputs to a `full` build. `full` (the
   default) builds into book/_build/html; any other budget B into book/_build/B/_build/html.
@@ -30,12 +30,9 @@ from pathlib import Path
 BOOK = Path(__file__).resolve().parent
 ROOT = BOOK.parent
 
-# html-manager 1.0.x is the embedder for ipywidgets 8 (ipywidgets declares `^1.0.1`).
-HTML_MANAGER_VERSION = "1.0.15"
 MATHJAX_VERSION = "3.2.2"
 VENDOR_STATIC = BOOK / "_vendor" / "_static"
 NPM_PREFIX = BOOK / "_build" / "npm"
-FONT_SUFFIXES = {".woff2", ".woff", ".ttf", ".eot", ".svg"}
 # What tex-mml-chtml.js loads at run time: TeX extensions (autoload), fonts, menu, a11y.
 MATHJAX_PARTS = ("tex-mml-chtml.js", "input", "output/chtml", "ui", "a11y")
 
@@ -64,26 +61,12 @@ def link_notebooks() -> None:
     link.symlink_to("../notebooks", target_is_directory=True)
 
 
-def check_html_manager_pin() -> None:
-    """Fail if the installed ipywidgets asks for another html-manager major/minor version."""
-    from ipywidgets._version import __html_manager_version__ as wanted
-
-    want = wanted.lstrip("^~").split(".")[:2]
-    have = HTML_MANAGER_VERSION.split(".")[:2]
-    if want != have:
-        raise SystemExit(
-            f"ipywidgets wants @jupyter-widgets/html-manager {wanted}, "
-            f"book/build.py pins {HTML_MANAGER_VERSION}: update HTML_MANAGER_VERSION"
-        )
-
-
 def vendor_js() -> None:
-    """Install the widget embedder and MathJax from npm (once) and copy them to _vendor/_static."""
-    versions = f"@jupyter-widgets/html-manager@{HTML_MANAGER_VERSION}\nmathjax@{MATHJAX_VERSION}\n"
+    """Install MathJax from npm (once) and copy it to _vendor/_static."""
+    versions = f"mathjax@{MATHJAX_VERSION}\n"
     stamp = VENDOR_STATIC / "vendored-versions.txt"
     if stamp.is_file() and stamp.read_text() == versions:
         return
-    check_html_manager_pin()
     npm = shutil.which("npm")
     if npm is None:
         raise SystemExit("npm not found: Node.js and npm are needed to vendor the page JavaScript")
@@ -104,16 +87,8 @@ def vendor_js() -> None:
     modules = NPM_PREFIX / "node_modules"
     tmp = VENDOR_STATIC.with_name("_static.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    (tmp / "widgets").mkdir(parents=True)
-    dist = modules / "@jupyter-widgets" / "html-manager" / "dist"
-    for name in ("embed.js", "embed.js.LICENSE.txt"):
-        shutil.copy2(dist / name, tmp / "widgets" / name)
-    # The embedder's CSS finds its icon fonts next to the script.
-    for font in dist.iterdir():
-        if font.suffix in FONT_SUFFIXES:
-            shutil.copy2(font, tmp / "widgets" / font.name)
     es5 = modules / "mathjax" / "es5"
-    (tmp / "mathjax").mkdir()
+    (tmp / "mathjax").mkdir(parents=True)
     shutil.copy2(modules / "mathjax" / "LICENSE", tmp / "mathjax" / "LICENSE")
     for part in MATHJAX_PARTS:
         src, dst = es5 / part, tmp / "mathjax" / part
@@ -126,17 +101,10 @@ def vendor_js() -> None:
     tmp.rename(VENDOR_STATIC)
 
 
-def copy_shims() -> None:
-    """Copy the committed helper scripts in book/_widgets/ next to the vendored embedder."""
-    for shim in (BOOK / "_widgets").glob("*.js"):
-        shutil.copy2(shim, VENDOR_STATIC / "widgets" / shim.name)
-
-
 def prepare() -> None:
     """Everything the build needs besides jupyter-book: the chapters link and the vendored JS."""
     link_notebooks()
     vendor_js()
-    copy_shims()
 
 
 def build(budget: str, extra_args: list[str]) -> Path:

@@ -1,13 +1,16 @@
 """Plots for the book, with one seaborn style for every chapter.
 
-Every function reads a tidy table (one row per observation) and returns a matplotlib ``Figure``;
-the chapters display it. Leader values are raw per-step payoffs (1..4 for the canonical games) and
-best-response gaps are raw follower payoff per step, as in ``stackmeta_lite.experiments``.
+Every function reads a tidy table (one row per observation) and returns a matplotlib ``Figure``
+drawn in the book's one style (``STYLE``; ``set_style`` makes it global); the chapters display
+it. Axis labels that name states or step conventions come from the ``IteratedGame``. Leader
+values are raw per-step payoffs (1..4 for the canonical games) and best-response gaps are raw
+follower payoff per step, as in ``stackmeta_lite.experiments``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -38,24 +41,37 @@ FOLLOWER_LABELS: dict[str, str] = {
 }
 
 
+STYLE: dict[str, object] = {
+    **sns.axes_style("whitegrid"),
+    **sns.plotting_context("notebook"),
+    "axes.prop_cycle": mpl.cycler(color=sns.color_palette("colorblind")),
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "figure.figsize": (7.0, 4.0),
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "legend.fontsize": 9,
+    "legend.title_fontsize": 9,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+}
+"""The book's one plotting style: seaborn whitegrid, colorblind palette, compact figures."""
+
+
 def set_style() -> None:
-    """The book's one plotting style: seaborn whitegrid, colorblind palette, compact figures."""
-    sns.set_theme(
-        context="notebook",
-        style="whitegrid",
-        palette="colorblind",
-        rc={
-            "figure.dpi": 100,
-            "savefig.dpi": 100,
-            "figure.figsize": (7.0, 4.0),
-            "axes.titlesize": 11,
-            "axes.labelsize": 10,
-            "legend.fontsize": 9,
-            "legend.title_fontsize": 9,
-            "xtick.labelsize": 9,
-            "ytick.labelsize": 9,
-        },
-    )
+    """Make ``STYLE`` the global style, for figures a chapter draws itself."""
+    mpl.rcParams.update(STYLE)
+
+
+def styled(draw: Callable[..., Figure]) -> Callable[..., Figure]:
+    """Draw a figure in ``STYLE`` whatever the global style is."""
+
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs) -> Figure:
+        with mpl.rc_context(STYLE):
+            return draw(*args, **kwargs)
+
+    return wrapper
 
 
 def palette(keys: Sequence[str]) -> dict[str, tuple]:
@@ -70,9 +86,18 @@ def method_palette() -> dict[str, tuple]:
 
 
 def table_label(iterated: IteratedGame, table: Sequence[int]) -> str:
-    """A leader table as letters in state order (start, CC, DC, CD, DD), e.g. 'DCCDD'."""
+    """A leader table as the first letters of its actions in state order (``state_order``),
+    e.g. 'DCCDD' for a 2x2 game."""
     names = iterated.game.leader_actions
     return "".join(names[int(a)][0] for a in table)
+
+
+def state_order(iterated: IteratedGame) -> str:
+    """The states in table order, e.g. 'start, CC, DC, CD, DD' for a 2x2 game."""
+    names = [iterated.describe_state(s) for s in range(iterated.n_states)]
+    return ", ".join(
+        n if s == 0 else "".join(n.strip("()").split(", ")) for s, n in enumerate(names)
+    )
 
 
 def _payoff_heatmap(ax: plt.Axes, game: BimatrixGame, vmin: float, vmax: float) -> None:
@@ -97,6 +122,7 @@ def _payoff_heatmap(ax: plt.Axes, game: BimatrixGame, vmin: float, vmax: float) 
     ax.set_title(game.name.replace("_", " "))
 
 
+@styled
 def payoff_grid(games: Sequence[str] = CANONICAL_GAMES, ncols: int = 4) -> Figure:
     """Small 2x2 heat maps of the leader's payoff, one per game, each cell annotated
     'leader, follower' (raw 1..4); rows are the leader's action, columns the follower's."""
@@ -115,6 +141,7 @@ def payoff_grid(games: Sequence[str] = CANONICAL_GAMES, ncols: int = 4) -> Figur
     return fig
 
 
+@styled
 def pretraining_curves(
     history: pd.DataFrame,
     steps: str = "steps_with_queries",
@@ -147,9 +174,16 @@ def pretraining_curves(
     return fig
 
 
-def gap_heatmap(gaps: pd.DataFrame, row: str = "game", column: str = "table") -> Figure:
+@styled
+def gap_heatmap(
+    gaps: pd.DataFrame,
+    row: str = "game",
+    column: str = "table",
+    iterated: IteratedGame | None = None,
+) -> Figure:
     """Heat map of the exact best-response gap (raw follower payoff per step) of a pre-trained
-    follower: one row per ``row`` value, one column per leader table."""
+    follower: one row per ``row`` value, one column per leader table (states of ``iterated``
+    named in the axis label when given)."""
     grid = gaps.pivot_table(index=row, columns=column, values="gap", sort=False)
     height = 0.9 + 0.32 * len(grid)
     fig, ax = plt.subplots(figsize=(9.0, height))
@@ -164,16 +198,20 @@ def gap_heatmap(gaps: pd.DataFrame, row: str = "game", column: str = "table") ->
         linecolor="white",
         cbar_kws={"label": "gap per step", "pad": 0.01},
     )
-    ax.set_xlabel("leader table (action in states start, CC, DC, CD, DD)")
+    states = f" (action in states {state_order(iterated)})" if iterated is not None else ""
+    ax.set_xlabel(f"leader table{states}")
     ax.set_ylabel("")
     ax.tick_params(axis="x", labelrotation=90, labelsize=7)
     fig.tight_layout()
     return fig
 
 
-def pretraining_run(history: pd.DataFrame, gaps: pd.DataFrame, title: str = "") -> Figure:
-    """One pre-training run: its learning curve in both step conventions (left) and its final
-    exact best-response gap against each of the leader tables (right)."""
+@styled
+def pretraining_run(
+    history: pd.DataFrame, gaps: pd.DataFrame, iterated: IteratedGame, title: str = ""
+) -> Figure:
+    """One pre-training run: its learning curve in both step conventions of ``iterated`` (left)
+    and its final exact best-response gap against each of the leader tables (right)."""
     fig, (left, right) = plt.subplots(
         1, 2, figsize=(10.0, 3.6), gridspec_kw={"width_ratios": [1, 1.6]}
     )
@@ -181,7 +219,8 @@ def pretraining_run(history: pd.DataFrame, gaps: pd.DataFrame, title: str = "") 
     left.set_xlabel(STEP_LABELS["steps_with_queries"].split(" (")[0] + " (with queries)")
     left.set_ylabel("mean best-response gap per step")
     left.set_ylim(bottom=0)
-    top = left.secondary_xaxis("top", functions=(lambda x: x * 2 / 3, lambda x: x * 3 / 2))
+    plain = iterated.steps_per_episode(with_queries=False) / iterated.steps_per_episode(True)
+    top = left.secondary_xaxis("top", functions=(lambda x: x * plain, lambda x: x / plain))
     top.set_xlabel("play steps only", fontsize=9)
     colours = np.where(gaps["gap"].to_numpy() > 1e-6, "tab:red", "tab:green")
     right.bar(gaps["table"], gaps["gap"], color=colours)
@@ -195,6 +234,7 @@ def pretraining_run(history: pd.DataFrame, gaps: pd.DataFrame, title: str = "") 
     return fig
 
 
+@styled
 def battle_of_the_sexes(results: pd.DataFrame, ncols: int = 4) -> Figure:
     """The paper's Figure 3: leader reward (raw, 2 = Stackelberg) against leader updates, one
     panel per seed, Q-table reset and continuous learning as two lines."""
@@ -230,6 +270,7 @@ def battle_of_the_sexes(results: pd.DataFrame, ncols: int = 4) -> Figure:
     return fig
 
 
+@styled
 def k_sweep(final: pd.DataFrame) -> Figure:
     """Final leader reward (mean of the last updates) against the follower's Q-learning
     episodes per leader episode, one dot per seed, by follower variant."""
@@ -259,6 +300,7 @@ def k_sweep(final: pd.DataFrame) -> Figure:
     return fig
 
 
+@styled
 def benchmark(
     results: pd.DataFrame,
     steps: str = "steps_with_queries",
@@ -327,17 +369,7 @@ def benchmark(
     return fig
 
 
-def figure_png(fig: Figure) -> bytes:
-    """The figure as PNG bytes (for widgets); closes it so it is not displayed twice."""
-    from io import BytesIO
-
-    buffer = BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close(fig)
-    return buffer.getvalue()
-
-
-def draw_commitment(ax: mpl.axes.Axes, curves: pd.DataFrame) -> None:
+def _draw_commitment(ax: mpl.axes.Axes, curves: pd.DataFrame) -> None:
     """The leader's expected payoff against P(first action) on ``ax``, strong ties solid and
     weak dotted. ``curves``: ties, p, leader_payoff."""
     for ties, style in (("strong", "-"), ("weak", ":")):
@@ -346,17 +378,18 @@ def draw_commitment(ax: mpl.axes.Axes, curves: pd.DataFrame) -> None:
         ax.plot(part["p"], part["leader_payoff"], style, label=f"{ties} ties", linewidth=width)
 
 
+@styled
 def commitment_curves(curves: pd.DataFrame, ncols: int = 3) -> Figure:
     """One-shot commitment: the leader's expected payoff against the probability of its first
     action, one panel per game, strong (solid) and weak (dotted) tie-breaking.
 
-    ``curves``: game, ties, p, leader_payoff (as from ``widgets.commitment_curve``)."""
+    ``curves``: game, ties, p, leader_payoff (as from ``describe.commitment_curve``)."""
     games = list(dict.fromkeys(curves["game"]))
     ncols = min(ncols, len(games))
     nrows = int(np.ceil(len(games) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.9 * nrows), squeeze=False)
     for ax, game in zip(axes.flat, games, strict=False):
-        draw_commitment(ax, curves[curves["game"] == game])
+        _draw_commitment(ax, curves[curves["game"] == game])
         ax.set_title(game.replace("_", " "))
         ax.set_xlabel("P(leader's first action)")
     for ax in axes.flat[len(games) :]:
@@ -367,6 +400,7 @@ def commitment_curves(curves: pd.DataFrame, ncols: int = 3) -> Figure:
     return fig
 
 
+@styled
 def stackelberg_values(values: pd.DataFrame) -> Figure:
     """Leader value per step (raw) of each game under several solution concepts, one marker per
     concept. ``values``: game, concept, value."""

@@ -16,6 +16,8 @@ Numerics are scale-free: two returns count as tied when they differ by less than
 (relative to the payoff range, so payoffs times any positive factor give the same tables and the
 value times that factor). Games whose episode returns could overflow float64, and problems whose
 arrays would exceed ``MAX_SOLVER_BYTES``, are refused with the limit named before any allocation.
+Remaining ties go to the lowest index, in table code order; the browser panels
+(``stackmeta_lite/panels.js``) port this rule exactly.
 """
 
 from __future__ import annotations
@@ -133,20 +135,27 @@ def stationary_returns(iterated: IteratedGame, leader_tables: np.ndarray):
     )
 
 
-def _pick(leader_values: np.ndarray, follower_values: np.ndarray, ties: str, tolerance: float):
-    """Index along the last axis of the follower's best response, ties (follower values within
-    ``tolerance`` of the best) broken by ``ties``: the one tie-breaking of every solver here."""
+def _first_best(values: np.ndarray, tolerance: float, allowed: np.ndarray | None = None):
+    """Lowest index along the last axis among the (allowed) values within ``tolerance`` of the
+    largest allowed value."""
+    allowed = np.ones(np.shape(values), bool) if allowed is None else allowed
+    best = np.where(allowed, values, -np.inf).max(axis=-1, keepdims=True)
+    return (allowed & (values >= best - tolerance)).argmax(axis=-1)
+
+
+def _pick(leader_values, follower_values, ties: str, game: BimatrixGame, horizon: int = 1):
+    """Index along the last axis of the follower's best response: among the replies within the
+    follower's tolerance of its best, the best (``strong``) or worst (``weak``) for the leader,
+    within the leader's tolerance, and then the lowest index."""
     best = follower_values.max(axis=-1, keepdims=True)
-    optimal = follower_values >= best - tolerance
+    optimal = follower_values >= best - tie_tolerance(game.follower_payoffs, horizon)
     sign = 1.0 if ties == "strong" else -1.0
-    score = np.where(optimal, sign * leader_values, -np.inf)
-    return score.argmax(axis=-1)
+    return _first_best(sign * leader_values, tie_tolerance(game.leader_payoffs, horizon), optimal)
 
 
 def _stationary_responses(iterated: IteratedGame, leader_tables: np.ndarray, ties: str):
     leader_values, follower_values, follower_tables = stationary_returns(iterated, leader_tables)
-    tolerance = tie_tolerance(iterated.game.follower_payoffs, iterated.horizon)
-    choice = _pick(leader_values, follower_values, ties, tolerance)
+    choice = _pick(leader_values, follower_values, ties, iterated.game, iterated.horizon)
     rows = np.arange(len(leader_tables))
     return (
         follower_tables[choice],
@@ -157,7 +166,6 @@ def _stationary_responses(iterated: IteratedGame, leader_tables: np.ndarray, tie
 
 def _time_aware_responses(iterated: IteratedGame, leader_tables: np.ndarray, ties: str):
     check_solvable(iterated, len(leader_tables), "time_aware")
-    tolerance = tie_tolerance(iterated.game.follower_payoffs, iterated.horizon)
     n_tables, n_states = leader_tables.shape
     rows = np.arange(n_tables)[:, None]
     value_follower = np.zeros((n_tables, n_states))
@@ -171,7 +179,7 @@ def _time_aware_responses(iterated: IteratedGame, leader_tables: np.ndarray, tie
         nxt = iterated.next_state(leader_action, follower_action)
         q_follower = r_follower + value_follower[rows[..., None], nxt]
         q_leader = r_leader + value_leader[rows[..., None], nxt]
-        choice = _pick(q_leader, q_follower, ties, tolerance)
+        choice = _pick(q_leader, q_follower, ties, iterated.game, iterated.horizon)
         policy[:, t] = choice
         value_follower = np.take_along_axis(q_follower, choice[..., None], -1)[..., 0]
         value_leader = np.take_along_axis(q_leader, choice[..., None], -1)[..., 0]
@@ -206,7 +214,10 @@ def solve_iterated(
     policies, leader_values, follower_values = best_responses(
         iterated, tables, follower_class, ties
     )
-    best = int(np.argmax(leader_values))
+    # The best table; tables within the leader's tie tolerance of it go to the lowest code.
+    best = int(
+        _first_best(leader_values, tie_tolerance(iterated.game.leader_payoffs, iterated.horizon))
+    )
     return StackelbergSolution(
         game=iterated.game.name,
         horizon=iterated.horizon,
@@ -260,19 +271,26 @@ def follower_reply(
     check_choice("tie rule", ties, TIE_RULES)
     strategy = np.asarray(leader_strategy, dtype=float)
     n = game.n_leader_actions
-    if strategy.shape != (n,):
-        raise ValueError(f"leader strategy must have {n} probabilities, got shape {strategy.shape}")
-    if not np.all(np.isfinite(strategy)) or strategy.min() < 0 or abs(strategy.sum() - 1) > 1e-9:
-        raise ValueError(f"leader strategy must be probabilities >= 0 summing to 1, got {strategy}")
+    if (
+        strategy.shape != (n,)
+        or not np.all(np.isfinite(strategy))
+        or strategy.min() < 0
+        or abs(strategy.sum() - 1) > 1e-9
+    ):
+        raise ValueError(
+            f"leader strategy must have {n} probabilities in [0, 1] summing to 1, "
+            f"got {leader_strategy!r}"
+        )
     leader, follower = strategy @ game.leader_payoffs, strategy @ game.follower_payoffs
-    reply = int(_pick(leader, follower, ties, tie_tolerance(game.follower_payoffs)))
+    reply = int(_pick(leader, follower, ties, game))
     return OneShotCommitment(strategy, reply, float(leader[reply]), float(follower[reply]))
 
 
 def pure_stackelberg(game: BimatrixGame, ties: TieRule = "strong") -> OneShotCommitment:
     """Stackelberg equilibrium of the one-shot game with pure leader commitment."""
     replies = [follower_reply(game, row, ties) for row in np.eye(game.n_leader_actions)]
-    return max(replies, key=lambda reply: reply.leader_payoff)  # first of equal payoffs
+    payoffs = np.array([reply.leader_payoff for reply in replies])
+    return replies[int(_first_best(payoffs, tie_tolerance(game.leader_payoffs)))]
 
 
 def mixed_stackelberg(game: BimatrixGame) -> OneShotCommitment:

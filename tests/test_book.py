@@ -17,8 +17,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 
-# Chapters whose page must show live widget controls (rendered from the embedded widget state).
-WIDGET_CHAPTERS = ["01_markov_games", "02_stackelberg", "04_meta_follower"]
+# Chapters whose page must show a live panel (stackmeta_lite.widgets, rendered by panels.js).
+PANEL_CHAPTERS = ["01_markov_games", "02_stackelberg", "04_meta_follower"]
 
 # What a failed cell leaves in a myst-nb page: an error output, a traceback, text on stderr, or a
 # widget that the embedder could not render.
@@ -55,8 +55,8 @@ CHAPTERS = [f.removeprefix("notebooks/") for f in TOC_FILES if f.startswith("not
 
 def test_toc_lists_chapters() -> None:
     assert CHAPTERS, "book/_toc.yml names no notebooks/ chapter"
-    for name in WIDGET_CHAPTERS:
-        assert name in CHAPTERS, f"widget chapter {name} is not in book/_toc.yml"
+    for name in PANEL_CHAPTERS:
+        assert name in CHAPTERS, f"panel chapter {name} is not in book/_toc.yml"
 
 
 @pytest.mark.parametrize("page", TOC_FILES)
@@ -91,15 +91,14 @@ def test_chapter_has_figure(html_dir: Path, render, chapter: str) -> None:
         assert path.is_file() and path.stat().st_size > 0, f"{chapter}: {src} is missing or empty"
 
 
-@pytest.mark.parametrize("chapter", WIDGET_CHAPTERS)
-def test_widget_chapter_renders_controls(render, chapter: str) -> None:
+@pytest.mark.parametrize("chapter", PANEL_CHAPTERS)
+def test_panel_chapter_renders_controls(render, chapter: str) -> None:
     dom = render(f"notebooks/{chapter}")
-    assert "application/vnd.jupyter.widget-state+json" in dom, (
-        f"{chapter}: no widget state embedded (did the notebook display a widget?)"
+    # panels.js stamps each panel it drew with the milliseconds its first view took.
+    panels = re.findall(
+        r'<div id="smeta-panel-[^"]*" class="smeta-panel" data-kind="[^"]*"[^>]*>', dom
     )
-    views = dom.count('type="application/vnd.jupyter.widget-view+json"')
-    assert views, f"{chapter}: no widget view in the page"
-    # The embedder puts each view's DOM after its script tag: lumino widgets with these classes.
-    rendered = re.findall(r'class="lm-Widget[^"]*\bjupyter-widgets\b[^"]*"', dom)
-    controls = [c for c in rendered if re.search(r"\bwidget-(?!box|container|vbox|hbox)", c)]
-    assert controls, f"{chapter}: {views} widget view(s) but no control rendered by the embedder"
+    assert panels, f"{chapter}: no panel in the page (did the notebook display one?)"
+    drawn = [p for p in panels if "data-millis=" in p]
+    assert drawn, f"{chapter}: {len(panels)} panel(s) but none drawn by panels.js"
+    assert re.search(r"<select[^>]*data-key=", dom), f"{chapter}: the panel shows no controls"

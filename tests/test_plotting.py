@@ -12,7 +12,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from stackmeta_lite import plotting  # noqa: E402
-from stackmeta_lite.games import CANONICAL_GAMES  # noqa: E402
+from stackmeta_lite.games import CANONICAL_GAMES, BimatrixGame  # noqa: E402
 from stackmeta_lite.iterated import IteratedGame  # noqa: E402
 
 
@@ -98,10 +98,45 @@ def test_pretraining_run_has_curve_and_one_bar_per_table():
     history, gaps = history_table(), gap_table()
     run = history[(history.game == "chicken") & (history.seed == 0)]
     final = gaps[gaps.game == "chicken"]
-    fig = plotting.pretraining_run(run, final, title="chicken")
+    fig = plotting.pretraining_run(run, final, IteratedGame("chicken"), title="chicken")
     left, right = fig.axes[:2]
     np.testing.assert_allclose(left.get_lines()[0].get_ydata(), [0.4, 0.2, 0.05])
     assert len(right.patches) == 32
+    # The top axis converts to play steps with the game's own ratio: 10 of 15 steps per episode.
+    (top,) = fig.axes[0].child_axes
+    assert top.get_xlabel() == "play steps only"
+    assert top._functions[0](1500.0) == pytest.approx(1000.0)
+
+
+def test_pretraining_run_converts_steps_for_a_bigger_game():
+    game = BimatrixGame(np.zeros((3, 2)), np.zeros((3, 2)))
+    iterated = IteratedGame(game, horizon=4)  # 7 states: 4 play steps of 11 env steps
+    history, gaps = history_table(), gap_table()
+    fig = plotting.pretraining_run(history.head(3), gaps.head(32), iterated)
+    (top,) = fig.axes[0].child_axes
+    assert top.get_xlabel() == "play steps only"
+    assert top._functions[0](11.0) == pytest.approx(4.0)
+
+
+def test_state_order_names_the_states_of_the_game():
+    assert plotting.state_order(IteratedGame("chicken")) == "start, CC, DC, CD, DD"
+    game = BimatrixGame(
+        np.zeros((2, 2)), np.zeros((2, 2)), leader_actions=("U", "D"), follower_actions=("L", "R")
+    )
+    assert plotting.state_order(IteratedGame(game)) == "start, UL, DL, UR, DR"
+
+
+def test_gap_heatmap_names_the_states_only_when_given_the_game():
+    assert plotting.gap_heatmap(gap_table()).axes[0].get_xlabel() == "leader table"
+    fig = plotting.gap_heatmap(gap_table(), iterated=IteratedGame("chicken"))
+    assert fig.axes[0].get_xlabel() == "leader table (action in states start, CC, DC, CD, DD)"
+
+
+def test_every_figure_is_drawn_in_the_book_style_whatever_the_global_style():
+    matplotlib.rcdefaults()
+    fig = plotting.payoff_grid(["chicken"])
+    assert fig.get_dpi() == 100 and fig.axes[0].title.get_fontsize() == 11
+    assert matplotlib.rcParams["axes.titlesize"] == "large"  # the global style is left alone
 
 
 def test_battle_of_the_sexes_has_one_panel_per_seed_and_both_variants():
@@ -164,13 +199,6 @@ def test_benchmark_draws_reference_levels_only_where_given():
     chicken, dilemma = visible_axes(fig)
     assert [ln.get_ydata()[0] for ln in chicken.get_lines() if ln.get_linestyle() == ":"] == [3.5]
     assert not [ln for ln in dilemma.get_lines() if ln.get_linestyle() == ":"]
-
-
-def test_figure_png_returns_png_bytes_and_closes_the_figure():
-    fig, _ = plt.subplots()
-    data = plotting.figure_png(fig)
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    assert not plt.fignum_exists(fig.number)
 
 
 def test_commitment_curves_one_panel_per_game_strong_and_weak():

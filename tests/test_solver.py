@@ -296,7 +296,7 @@ def test_follower_reply_shares_the_relative_tie_rule():
         # Just off the tie the reply is unique, whatever the rule.
         assert follower_reply(game, [0.5 + 1e-6, 0.5 - 1e-6], "weak").follower_action == 0
         assert follower_reply(game, [0.5 - 1e-6, 0.5 + 1e-6], "strong").follower_action == 1
-    with pytest.raises(ValueError, match="probabilities >= 0 summing to 1"):
+    with pytest.raises(ValueError, match="probabilities in \\[0, 1\\] summing to 1"):
         follower_reply(game, [0.7, 0.7])
     with pytest.raises(ValueError, match="must have 2 probabilities"):
         follower_reply(game, [1.0])

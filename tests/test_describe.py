@@ -1,0 +1,94 @@
+"""Solutions read as tables (stackmeta_lite.describe) and the one-shot follower reply."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stackmeta_lite.describe import commitment_curve, leader_table_in_words, replay
+from stackmeta_lite.games import BimatrixGame, make_game
+from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.solver import follower_reply, solve_iterated
+from stackmeta_lite.widgets import COMMITMENT_EXAMPLE
+
+
+def test_leader_table_in_words_names_every_state():
+    iterated = IteratedGame("prisoners_dilemma")
+    words = leader_table_in_words(iterated, (1, 0, 0, 1, 1))
+    assert list(words["when"]) == [
+        "first step",
+        "after (C, C) (leader, follower)",
+        "after (D, C) (leader, follower)",
+        "after (C, D) (leader, follower)",
+        "after (D, D) (leader, follower)",
+    ]
+    assert "".join(words["leader plays"]) == "DCCDD"
+
+
+def test_leader_table_in_words_refuses_a_bad_table():
+    with pytest.raises(ValueError, match=r"lie in \[0, 2\)"):
+        leader_table_in_words(IteratedGame("chicken"), (0, 1, 2, 0, 0))
+
+
+@pytest.mark.parametrize("follower_class", ["stationary", "time_aware"])
+def test_replay_matches_the_solver_value(follower_class):
+    iterated = IteratedGame("prisoners_dilemma")
+    solution = solve_iterated(iterated, follower_class)
+    episode = replay(iterated, solution.leader_table, solution.follower_policy)
+    assert len(episode) == 10
+    assert episode["leader payoff"].sum() == pytest.approx(solution.leader_return)
+    assert episode["follower payoff"].sum() == pytest.approx(solution.follower_return)
+
+
+def test_replay_of_the_dilemma_against_a_time_aware_follower_ends_in_defection():
+    iterated = IteratedGame("prisoners_dilemma")
+    solution = solve_iterated(iterated, "time_aware")
+    episode = replay(iterated, solution.leader_table, solution.follower_policy)
+    assert list(episode["follower"]) == ["C"] * 9 + ["D"]
+    assert episode["leader payoff"].mean() == pytest.approx(2.9)
+
+
+def test_commitment_curve_battle_of_the_sexes_threshold():
+    curve = commitment_curve(make_game("battle_of_the_sexes"), [0.0, 0.5, 2 / 3, 1.0])
+    # The follower goes to the leader's choice only when the leader goes there w.p. >= 2/3.
+    assert list(curve["follower_action"]) == ["follower's choice"] * 2 + ["leader's choice"] * 2
+    assert curve["leader_payoff"].iloc[-1] == pytest.approx(2.0)
+
+
+def test_commitment_example_rewards_mixing_under_strong_ties_only():
+    strong = commitment_curve(COMMITMENT_EXAMPLE, np.linspace(0, 1, 101), "strong")
+    weak = commitment_curve(COMMITMENT_EXAMPLE, [0.5], "weak")
+    assert strong["leader_payoff"].max() == pytest.approx(3.5)
+    assert strong.loc[strong["leader_payoff"].idxmax(), "p"] == pytest.approx(0.5)
+    assert weak["leader_payoff"].iloc[0] == pytest.approx(1.5)
+
+
+def test_commitment_curve_needs_two_leader_actions():
+    game = BimatrixGame(np.zeros((3, 2)), np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="2 leader actions"):
+        commitment_curve(game, [0.5])
+
+
+@pytest.mark.parametrize("factor", [1e-12, 1.0, 1e12])
+def test_follower_reply_ties_are_relative_to_the_payoff_range(factor):
+    # At p = 1/2 the follower is indifferent up to rounding (1/2 * 1 vs 1/2 * 1), at any scale.
+    game = BimatrixGame(
+        COMMITMENT_EXAMPLE.leader_payoffs * factor, COMMITMENT_EXAMPLE.follower_payoffs * factor
+    )
+    assert follower_reply(game, [0.5, 0.5], "strong").follower_action == 1
+    assert follower_reply(game, [0.5, 0.5], "weak").follower_action == 0
+    # Just off the tie, the reply no longer depends on the rule.
+    assert follower_reply(game, [0.5 + 1e-6, 0.5 - 1e-6], "weak").follower_action == 0
+    assert follower_reply(game, [0.5 + 1e-6, 0.5 - 1e-6], "strong").follower_action == 0
+
+
+def test_follower_reply_with_equal_payoffs_goes_to_the_lowest_index():
+    game = BimatrixGame(np.ones((2, 2)), np.ones((2, 2)))
+    assert follower_reply(game, [0.3, 0.7], "strong").follower_action == 0
+    assert follower_reply(game, [0.3, 0.7], "weak").follower_action == 0
+
+
+@pytest.mark.parametrize("strategy", [[0.5, 0.6], [1.5, -0.5], [np.nan, 1.0], [1.0]])
+def test_follower_reply_refuses_a_strategy_that_is_not_a_distribution(strategy):
+    with pytest.raises(ValueError, match="2 probabilities in \\[0, 1\\] summing to 1"):
+        follower_reply(make_game("chicken"), strategy)

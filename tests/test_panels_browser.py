@@ -1,0 +1,239 @@
+"""The book's panels respond like a reader expects, in headless Chromium, offline.
+
+For each panel a small driver page is written next to the built chapter (same origin). It loads
+the chapter in an iframe and, once it has loaded, drives the panel's controls the way a reader
+would (choose a game, click a radio button, type a payoff, move the slider), recording after each
+step what the panel shows and how long it took to redraw. Chromium dumps the driver's DOM; the
+test compares every recorded view with the Python solver. A screenshot of each panel (and of the
+chapter 1 panel in the book's dark mode) and its redraw times go to book/_build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import CHROMIUM_FLAGS, SCREENSHOTS
+
+from stackmeta_lite import widgets as panels
+from stackmeta_lite.describe import replay
+from stackmeta_lite.games import BimatrixGame
+from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.solver import follower_reply, solve_iterated
+from stackmeta_lite.widgets import ONE_SHOT_GAMES
+
+# Real time, not virtual time: the driver measures how long the panel takes to redraw.
+FLAGS = [flag for flag in CHROMIUM_FLAGS if not flag.startswith("--virtual-time-budget")]
+
+DRIVER = (Path(__file__).parent / "panel_driver.html").read_text()
+"""The driver page, a template with %(page)s, %(steps)s, %(index)s and %(dark)s."""
+
+
+@pytest.fixture(scope="module")
+def drive(html_dir: Path, server: str, chromium: str, tmp_path_factory):
+    """Run a driver over one panel of a chapter; return what it recorded after each step."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    profiles = tmp_path_factory.mktemp("chromium")
+
+    def _drive(chapter: str, steps: list[dict], name: str, index: int = 0, dark: bool = False):
+        driver = html_dir / "notebooks" / f"_drive_{name}.html"
+        params = {"page": f"{chapter}.html", "steps": json.dumps(steps), "index": index}
+        driver.write_text(DRIVER % {**params, "dark": json.dumps(dark)})
+        shot = SCREENSHOTS / f"panel_{name}.png"
+        shot.unlink(missing_ok=True)
+        proc = subprocess.run(
+            [
+                chromium,
+                *FLAGS,
+                f"--user-data-dir={profiles / name}",
+                f"--screenshot={shot}",
+                "--dump-dom",
+                f"{server}/notebooks/{driver.name}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        driver.unlink()
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert shot.is_file() and shot.stat().st_size > 0, f"no screenshot of {name}"
+        found = re.search(r'<pre id="results">(.*?)</pre>', proc.stdout, re.S)
+        assert found and found.group(1), f"the driver recorded nothing for {name}"
+        text = found.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        recorded = json.loads(text)
+        # What a reader waits for: milliseconds from each input event to the redrawn panel.
+        timings = {"first_view": recorded["first_view_ms"], "steps": recorded["millis"]}
+        (SCREENSHOTS / f"panel_{name}.json").write_text(json.dumps(timings))
+        return recorded
+
+    return _drive
+
+
+def game_of(cells, actions=(("C", "D"), ("C", "D"))) -> BimatrixGame:
+    """The 2x2 game of the panel's cells (CC, CD, DC, DD as (leader, follower) payoffs)."""
+    array = np.asarray(cells, dtype=float).reshape(2, 2, 2)
+    return BimatrixGame(array[..., 0], array[..., 1], "panel", *actions)
+
+
+def check_solution(view: dict, cells, follower_class: str, ties: str, actions=(("C", "D"),) * 2):
+    """The panel shows the Python solver's value, table, table in words and replay."""
+    game = game_of(cells, actions)
+    iterated = IteratedGame(game, 10)
+    solution = solve_iterated(iterated, follower_class, ties)
+    assert view["value"] == pytest.approx(solution.leader_return)
+    assert view["table"] == ",".join(map(str, solution.leader_table))
+    assert [row[2] for row in view["words"]] == [actions[0][a] for a in solution.leader_table]
+    episode = replay(iterated, solution.leader_table, solution.follower_policy)
+    assert [row[2:4] for row in view["replay"]] == episode[["leader", "follower"]].values.tolist()
+    payoffs = [[float(v) for v in row[4:6]] for row in view["replay"]]
+    assert payoffs == episode[["leader payoff", "follower payoff"]].values.tolist()
+
+
+def check_controls(recorded: dict):
+    assert recorded["drawn"], "panels.js did not draw the panel"
+    assert recorded["controls"], "the panel has no controls"
+    for control in recorded["controls"]:
+        assert control["labelled"] and control["focusable"], control
+
+
+CH1_STEPS = [
+    {"select": "game", "value": "chicken"},
+    {"radio": "follower_class", "value": "time_aware"},
+    {"select": "game", "value": "prisoners_dilemma"},
+    {"radio": "ties", "value": "weak"},
+    {"cell": 0, "who": 0, "value": "10"},  # leader's CC payoff
+    {"cell": 0, "who": 1, "value": "10"},  # follower's CC payoff
+    {"cell": 3, "who": 1, "value": ""},  # a blank cell cannot be solved
+]
+
+
+def test_chapter1_panel_follows_its_controls(drive):
+    recorded = drive("01_markov_games", CH1_STEPS, "ch1")
+    check_controls(recorded)
+    views = recorded["views"]
+    dilemma = [
+        list(map(float, c)) for c in recorded["state"]["games"]["prisoners_dilemma"]["cells"]
+    ]
+    chicken = recorded["state"]["games"]["chicken"]["cells"]
+    assert dilemma == [[3, 3], [1, 4], [4, 1], [2, 2]]
+    check_solution(views[0], dilemma, "stationary", "strong")
+    check_solution(views[1], chicken, "stationary", "strong")
+    check_solution(views[2], chicken, "time_aware", "strong")
+    check_solution(views[3], dilemma, "time_aware", "strong")
+    check_solution(views[4], dilemma, "time_aware", "weak")
+    edited = [[10.0, 3.0], *dilemma[1:]]
+    check_solution(views[5], edited, "time_aware", "weak")
+    edited = [[10.0, 10.0], *dilemma[1:]]
+    check_solution(views[6], edited, "time_aware", "weak")
+    assert views[6]["value"] == 100  # (C, C) for ever now pays 10 per step
+    assert "follower payoff of cell DD must be a finite number" in views[7]["error"]
+    assert max(recorded["millis"]) < 1000
+
+
+def test_chapter2_panel_redraws_the_commitment_curve(drive):
+    steps = [
+        {"select": "game", "value": "commitment_example"},
+        {"slider": True, "value": "0.5"},
+        {"radio": "ties", "value": "weak"},
+        {"radio": "follower_class", "value": "time_aware"},
+        {"cell": 3, "who": 0, "value": "5"},  # leader's DR payoff
+    ]
+    recorded = drive("02_stackelberg", steps, "ch2")
+    check_controls(recorded)
+    views = recorded["views"]
+    bos, example = ONE_SHOT_GAMES["battle_of_the_sexes"], ONE_SHOT_GAMES["commitment_example"]
+
+    def check_reply(view, game, p, ties):
+        expected = follower_reply(game, np.array([p, 1 - p]), ties)
+        assert view["reply"] == [expected.follower_action, pytest.approx(expected.leader_payoff)]
+
+    check_reply(views[0], bos, 1.0, "strong")
+    check_reply(views[1], example, 1.0, "strong")
+    check_reply(views[2], example, 0.5, "strong")
+    assert views[2]["reply"] == [1, 3.5]  # indifferent follower, ties for the leader: R
+    check_reply(views[3], example, 0.5, "weak")
+    assert views[3]["reply"] == [0, 1.5]
+    cells = recorded["state"]["games"]["commitment_example"]["cells"]
+    actions = (("U", "D"), ("L", "R"))
+    check_solution(views[4], cells, "time_aware", "weak", actions)
+    edited = [*cells[:3], [5.0, cells[3][1]]]
+    check_solution(views[5], edited, "time_aware", "weak", actions)
+    check_reply(views[5], game_of(edited, actions), 0.5, "weak")
+    assert views[0]["curve"] != views[1]["curve"] != views[5]["curve"]  # the curve redraws
+    assert max(recorded["millis"]) < 1000
+
+
+def test_pretraining_viewer_shows_the_chosen_run(drive):
+    probe = drive("04_meta_follower", [], "ch4_probe")
+    runs = probe["state"]["runs"]
+    game = list(runs)[-1]
+    seed = list(runs[game])[-1]
+    steps = [{"select": "game", "value": game}, {"select": "seed", "value": seed}]
+    recorded = drive("04_meta_follower", [*steps, {"select": "steps", "value": "plain"}], "ch4")
+    check_controls(recorded)
+    views = recorded["views"]
+    run = runs[game][seed]
+    exact = sum(g <= probe["state"]["exact_below"] for g in run["table_gaps"])
+    assert views[2]["summary"].startswith(f"{game.replace('_', ' ')}, seed {seed}: after")
+    assert views[2]["exact"] == exact
+    assert f"exactly to {exact} of {len(run['table_gaps'])} leader tables" in views[2]["summary"]
+    # The x axis switched to play steps: its label and its ticks changed.
+    assert "env steps (with the query steps)" in views[2]["chart"]
+    assert "env steps (play steps only)" in views[3]["chart"]
+    ticks = [set(v["chart"]) - {"env steps (with the query steps)"} for v in views[2:]]
+    assert ticks[0] != ticks[1] - {"env steps (play steps only)"}
+
+
+def test_chapter1_panel_is_readable_in_dark_mode(drive):
+    light = drive("01_markov_games", [], "ch1_light")
+    dark = drive("01_markov_games", [], "ch1_dark", dark=True)
+    assert light["contrast"]["page"] > 0.8 > 0.1 > dark["contrast"]["page"]  # the theme switched
+    assert light["contrast"]["ratio"] >= 4.5 and dark["contrast"]["ratio"] >= 4.5
+
+
+# JupyterLab renders a trusted text/html output by setting the host's innerHTML, then replacing
+# each script with a fresh copy so that it runs (@jupyterlab/rendermime, renderers.ts,
+# evalInnerHTMLScriptTags); the host joins the page afterwards. This page does the same.
+JUPYTERLAB_LIKE = """<!doctype html><html><head><meta charset="utf-8"></head><body><script>
+const host = document.createElement("div");
+host.innerHTML = %s;
+for (const script of [...host.getElementsByTagName("script")]) {
+  const clone = document.createElement("script");
+  for (const { name, value } of script.attributes) clone.setAttribute(name, value);
+  clone.textContent = script.textContent;
+  script.parentNode.replaceChild(clone, script);
+}
+setTimeout(() => document.body.appendChild(host), 50);
+</script></body></html>"""
+
+
+def test_panels_draw_when_rendered_the_way_jupyterlab_renders_html(chromium, tmp_path):
+    outputs = [panels.game_explorer("chicken"), panels.commitment_explorer("commitment_example")]
+    page = tmp_path / "jupyterlab_like.html"
+    html = json.dumps("".join(p._repr_html_() for p in outputs)).replace("</", "<\\/")
+    page.write_text(JUPYTERLAB_LIKE % html)
+    proc = subprocess.run(
+        [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    drawn = re.findall(r'class="smeta-panel" data-kind="game" data-millis="[\d.]+"', proc.stdout)
+    assert len(drawn) == 2, "the panels did not draw"
+    values = re.findall(r'class="smeta-value" data-leader-return="([\d.]+)"', proc.stdout)
+    expected = [solve_iterated(IteratedGame(g)).leader_return for g in ("chicken",)]
+    expected.append(
+        solve_iterated(IteratedGame(ONE_SHOT_GAMES["commitment_example"])).leader_return
+    )
+    assert [float(v) for v in values] == expected

@@ -1,0 +1,180 @@
+"""The browser port of the solver (stackmeta_lite/panels.js) agrees with the Python solver.
+
+Random 2x2 games (integer payoffs with many ties, real payoffs, all-equal payoffs and payoffs
+scaled by 1e-12 and 1e12) are solved by both, for both follower classes and both tie rules; the
+optimal leader tables and follower policies must be identical and the values equal. Node runs
+the ES module once for the whole batch.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from importlib.resources import files
+
+import numpy as np
+import pytest
+
+from stackmeta_lite.games import from_cells
+from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.solver import (
+    follower_reply,
+    mixed_stackelberg,
+    pure_nash_equilibria,
+    pure_stackelberg,
+    solve_iterated,
+)
+
+MODULE = files("stackmeta_lite").joinpath("panels.js")
+HORIZON = 10
+PROBABILITIES = (0.0, 0.25, 1 / 3, 0.5, 2 / 3, 0.75, 1.0)
+
+
+def random_cells(n_games: int, seed: int = 0) -> list[list[list[float]]]:
+    """Cells CC, CD, DC, DD as (leader, follower): integer, real, constant and scaled games."""
+    rng = np.random.default_rng(seed)
+    games = []
+    for k in range(n_games):
+        kind = k % 5
+        if kind in (0, 1):  # small integers: many exact ties
+            cells = rng.integers(1, 4 if kind == 0 else 5, size=(4, 2)).astype(float)
+        elif kind == 2:  # reals with one decimal: ties after sums of different paths
+            cells = np.round(rng.uniform(-2, 2, size=(4, 2)), 1)
+        elif kind == 3:  # arbitrary reals
+            cells = rng.normal(size=(4, 2))
+        else:  # integers scaled far from 1: the tie tolerance must be relative
+            cells = rng.integers(1, 4, size=(4, 2)) * (1e-12 if k % 2 else 1e12)
+        games.append(cells.tolist())
+    games.append([[2.0, 2.0]] * 4)  # all payoffs equal: every reply ties
+    return games
+
+
+def python_results(cells: list[list[float]]) -> dict:
+    game = from_cells("random", tuple(map(tuple, cells)))
+    iterated = IteratedGame(game, HORIZON)
+    out = {"iterated": {}, "replies": {}}
+    for follower_class in ("stationary", "time_aware"):
+        for ties in ("strong", "weak"):
+            solution = solve_iterated(iterated, follower_class, ties)
+            out["iterated"][f"{follower_class}/{ties}"] = {
+                "table": list(solution.leader_table),
+                "policy": solution.follower_policy.tolist(),
+                "leader": solution.leader_return,
+                "follower": solution.follower_return,
+            }
+    for ties in ("strong", "weak"):
+        replies = [follower_reply(game, np.array([p, 1 - p]), ties) for p in PROBABILITIES]
+        out["replies"][ties] = [[r.follower_action, r.leader_payoff] for r in replies]
+        pure = pure_stackelberg(game, ties)
+        out[f"pure/{ties}"] = [int(np.argmax(pure.leader_strategy)), pure.leader_payoff]
+    out["mixed"] = mixed_stackelberg(game).leader_payoff
+    out["nash"] = [list(cell) for cell in pure_nash_equilibria(game)]
+    return out
+
+
+def node_results(games: list) -> list[dict]:
+    script = f"""
+import * as P from {json.dumps(MODULE.as_uri())};
+let input = "";
+process.stdin.on("data", (chunk) => (input += chunk));
+process.stdin.on("end", () => {{
+  const out = JSON.parse(input).map((cells) => {{
+    const game = P.fromCells(cells);
+    const result = {{ iterated: {{}}, replies: {{}} }};
+    for (const followerClass of ["stationary", "time_aware"]) {{
+      for (const ties of ["strong", "weak"]) {{
+        const s = P.solveIterated(game, {HORIZON}, followerClass, ties);
+        result.iterated[`${{followerClass}}/${{ties}}`] = {{
+          table: s.table, policy: s.policy, leader: s.leaderReturn, follower: s.followerReturn,
+        }};
+      }}
+    }}
+    for (const ties of ["strong", "weak"]) {{
+      result.replies[ties] = {json.dumps(PROBABILITIES)}.map((p) => {{
+        const r = P.followerReply(game, [p, 1 - p], ties);
+        return [r.action, r.leader];
+      }});
+      const pure = P.pureStackelberg(game, ties);
+      result[`pure/${{ties}}`] = [pure.row, pure.leader];
+    }}
+    result.mixed = P.mixedStackelberg(game).leader;
+    result.nash = P.pureNash(game);
+    return result;
+  }});
+  process.stdout.write(JSON.stringify(out));
+}});
+"""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node not found: the panels' JavaScript is tested with Node.js")
+    proc = subprocess.run(
+        [node, "--input-type=module", "-e", script],
+        input=json.dumps(games),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout)
+
+
+GAMES = random_cells(60)
+
+
+@pytest.fixture(scope="module")
+def both() -> list[tuple[list, dict, dict]]:
+    return list(zip(GAMES, [python_results(g) for g in GAMES], node_results(GAMES), strict=True))
+
+
+def _scale(cells: list) -> float:
+    values = np.asarray(cells)
+    return float(np.ptp(values)) or 1.0
+
+
+def test_the_random_games_include_ties_and_both_kinds_of_payoffs(both):
+    assert len(both) >= 50
+    assert any(float(v).is_integer() for cells, _, _ in both for cell in cells for v in cell)
+    assert any(not float(v).is_integer() for cells, _, _ in both for cell in cells for v in cell)
+    # Ties decide something: in some game strong and weak ties give different leader values.
+    assert any(
+        py["iterated"]["stationary/strong"]["leader"] != py["iterated"]["stationary/weak"]["leader"]
+        for _, py, _ in both
+    )
+
+
+def test_iterated_solutions_are_identical(both):
+    for cells, py, js in both:
+        scale = HORIZON * _scale(cells)
+        for key, expected in py["iterated"].items():
+            got = js["iterated"][key]
+            where = f"game {cells}, {key}"
+            assert got["table"] == expected["table"], where
+            assert got["policy"] == expected["policy"], where
+            assert got["leader"] == pytest.approx(expected["leader"], abs=1e-12 * scale), where
+            assert got["follower"] == pytest.approx(expected["follower"], abs=1e-12 * scale), where
+
+
+def test_integer_games_give_bitwise_equal_values(both):
+    for cells, py, js in both:
+        if all(float(v).is_integer() and abs(v) < 1e6 for cell in cells for v in cell):
+            for key, expected in py["iterated"].items():
+                assert js["iterated"][key]["leader"] == expected["leader"]
+                assert js["iterated"][key]["follower"] == expected["follower"]
+
+
+def test_one_shot_replies_commitments_and_nash_are_identical(both):
+    for cells, py, js in both:
+        scale = _scale(cells)
+        for ties in ("strong", "weak"):
+            for (a_py, v_py), (a_js, v_js) in zip(
+                py["replies"][ties], js["replies"][ties], strict=True
+            ):
+                assert a_js == a_py, f"game {cells}, {ties}"
+                assert v_js == pytest.approx(v_py, abs=1e-12 * scale)
+            row_py, v_py = py[f"pure/{ties}"]
+            row_js, v_js = js[f"pure/{ties}"]
+            assert (row_js, v_js) == (row_py, pytest.approx(v_py, abs=1e-12 * scale))
+        # The Python version solves a linear program (HiGHS, feasibility tolerance 1e-7).
+        assert js["mixed"] == pytest.approx(py["mixed"], abs=1e-6 * scale), f"game {cells}"
+        assert js["nash"] == py["nash"], f"game {cells}"
