@@ -62,7 +62,12 @@ def _solve(args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _benchmark(args: argparse.Namespace) -> pd.DataFrame:
-    from stackmeta_lite.experiments import run_sweep
+    from stackmeta_lite.experiments import connect_ray, run_sweep
+
+    if args.address is not None and args.backend != "ray":
+        raise ValueError(f"--address needs --backend ray, got --backend {args.backend}")
+    if args.backend == "ray":
+        print(f"Ray cluster: {connect_ray(args.address)}", file=sys.stderr)
 
     return run_sweep(
         args.games, args.seeds, args.methods, backend=args.backend, workers=args.workers
@@ -93,6 +98,12 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--methods", nargs="+", choices=METHODS, default=["meta_ppo"])
     bench.add_argument("--backend", choices=BACKENDS, default="processes")
     bench.add_argument("--workers", type=int, default=None)
+    bench.add_argument(
+        "--address",
+        default=None,
+        help="with --backend ray: the Ray cluster to join, host:port as printed by "
+        "`ray start --head` (default: $RAY_ADDRESS, else a private Ray on this machine)",
+    )
     bench.set_defaults(action=_benchmark)
     bos = commands.add_parser("bos", help="Battle of the Sexes: Q-table reset vs continuous")
     bos.add_argument("--seeds", type=_seeds, default=_seeds("0-3"))
