@@ -121,15 +121,20 @@ def test_project_urls_name_the_repository() -> None:
     assert book["repository"]["url"].rstrip("/") == REPOSITORY
 
 
-@pytest.mark.parametrize("python", ["3.11", "3.12", "3.13"])
-def test_ranges_resolve_for_python(tmp_path: Path, python: str) -> None:
+@pytest.mark.parametrize(
+    ("python", "resolution"),
+    [("3.11", "highest"), ("3.12", "highest"), ("3.13", "highest"), ("3.14", "highest")]
+    + [("3.11", "lowest-direct")],  # every lower bound at once: they install together
+)
+def test_ranges_resolve_for_python(tmp_path: Path, python: str, resolution: str) -> None:
     """uv resolves every dependency and extra for another Python, as wheels for Linux x86-64."""
     uv = shutil.which("uv", path=str(Path(sys.executable).parent))
     assert uv, "uv (test extra) is not installed next to this Python"
     out = tmp_path / "resolved.txt"
     cmd = [uv, "pip", "compile", str(ROOT / "pyproject.toml"), "--all-extras", "--quiet"]
     cmd += ["--python-version", python, "--python-platform", "x86_64-manylinux_2_28"]
-    cmd += ["--only-binary", ":all:", "--no-header", "--output-file", str(out)]
+    cmd += ["--only-binary", ":all:", "--resolution", resolution]
+    cmd += ["--no-header", "--output-file", str(out)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=RESOLVE_TIMEOUT)
     assert proc.returncode == 0, f"the ranges do not resolve for Python {python}:\n{proc.stderr}"
     resolved = {
@@ -139,6 +144,9 @@ def test_ranges_resolve_for_python(tmp_path: Path, python: str) -> None:
     for name, req in _declared().items():
         assert name in resolved, f"{name} missing from the Python {python} resolution"
         assert req.specifier.contains(resolved[name], prereleases=True), (name, resolved[name])
+        if resolution == "lowest-direct":  # the lower bound itself installs
+            (lower,) = [s.version for s in req.specifier if s.operator == ">="]
+            assert Version(resolved[name]) == Version(lower), (name, resolved[name], str(req))
 
 
 # --- requirements.lock --------------------------------------------------------------------------
