@@ -165,7 +165,9 @@ def test_chapter_has_binder_and_colab_launch_buttons(html_dir: Path, chapter: st
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_chapter_exercises_are_numbered_with_dropdown_solutions(render, chapter: str) -> None:
     markdown = _markdown(f"notebooks/{chapter}")
-    exercises, solutions = _directives(markdown, "exercise"), _directives(markdown, "solution")
+    # Plain or gated (exercise-start ... exercise-end) directives.
+    exercises = _directives(markdown, "exercise") + _directives(markdown, "exercise-start")
+    solutions = _directives(markdown, "solution") + _directives(markdown, "solution-start")
     assert exercises >= 1, f"{chapter} has no sphinx-exercise exercise"
     dom = render(f"notebooks/{chapter}")
     numbers = [int(n) for n in re.findall(r'class="caption-number">Exercise (\d+)', dom)]
@@ -195,8 +197,9 @@ def test_battle_of_the_sexes_states_definitions_and_propositions(render) -> None
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_chapter_numbers_are_glued(render, chapter: str) -> None:
     markdown = _markdown(f"notebooks/{chapter}")
-    glued_text = len(re.findall(r"\{glue:text\}`", markdown))
-    assert glued_text >= 1, f"{chapter} quotes no number glued from its computation"
+    roles = re.findall(r"\{glue(?::(\w*))?\}`", markdown)  # {glue}, {glue:text}, {glue:md}, ...
+    assert roles, f"{chapter} quotes no number glued from its computation"
+    glued_text = roles.count("text")  # each renders as one <span class="pasted-text">
     dom = render(f"notebooks/{chapter}")
     pasted = re.findall(r'<span class="pasted-text">([^<]*)</span>', dom)
     assert len(pasted) == glued_text, f"{chapter}: {glued_text} glue roles, {len(pasted)} pasted"
