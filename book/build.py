@@ -13,6 +13,8 @@
   ES module stackmeta_lite/panels.js inline (see stackmeta_lite/widgets.py), so the page that
   shows a panel has all it needs, in the book as in JupyterLab. No chapter uses ipywidgets, so no
   page loads a widget embedder.
+- `--hide-solutions` builds the book without the exercises' solutions (sphinx-exercise's
+  `hide_solutions`), from a copy of _config.yml written next to the build output.
 - The output folder depends on STACKMETA_BUDGET, because jupyter-cache keys on notebook content
   only: a `ci` run must never serve its small-budget outputs to a `full` build. `full` (the
   default) builds into book/_build/html; any other budget B into book/_build/B/_build/html.
@@ -107,9 +109,26 @@ def prepare() -> None:
     vendor_js()
 
 
-def build(budget: str, extra_args: list[str]) -> Path:
+def hide_solutions_config(budget: str) -> Path:
+    """A copy of _config.yml with sphinx-exercise's `hide_solutions` on; return its path."""
+    import yaml
+
+    config = yaml.safe_load((BOOK / "_config.yml").read_text())
+    config["sphinx"]["config"]["hide_solutions"] = True
+    # jupyter-book finds local extensions relative to the config file: make them absolute.
+    extensions = config["sphinx"].get("local_extensions", {})
+    config["sphinx"]["local_extensions"] = {k: str(BOOK / v) for k, v in extensions.items()}
+    path = output_dir(budget) / "_build" / "_config.hide-solutions.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
+
+
+def build(budget: str, extra_args: list[str], hide_solutions: bool = False) -> Path:
     """Build the HTML book for `budget` with warnings as errors; return the HTML folder."""
     prepare()
+    if hide_solutions:
+        extra_args = ["--config", str(hide_solutions_config(budget)), *extra_args]
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     cmd = [
         str(jupyter_book),
@@ -138,12 +157,15 @@ def main() -> None:
         help="compute budget for the notebooks: ci or full (default: $STACKMETA_BUDGET or full)",
     )
     parser.add_argument("--prepare-only", action="store_true", help="link and vendor, no build")
+    parser.add_argument(
+        "--hide-solutions", action="store_true", help="leave the exercises' solutions out"
+    )
     parser.add_argument("extra", nargs="*", help="more arguments for jupyter-book build")
     args = parser.parse_args()
     if args.prepare_only:
         prepare()
         return
-    print(build(args.budget, args.extra))
+    print(build(args.budget, args.extra, args.hide_solutions))
 
 
 if __name__ == "__main__":

@@ -117,7 +117,12 @@ def _solve(args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _benchmark(args: argparse.Namespace) -> pd.DataFrame:
-    from stackmeta_lite.experiments import SweepError, run_sweep
+    from stackmeta_lite.experiments import SweepError, connect_ray, run_sweep
+
+    if args.address is not None and args.backend != "ray":
+        raise ValueError(f"--address needs --backend ray, got --backend {args.backend}")
+    if args.backend == "ray":
+        print(f"Ray cluster: {connect_ray(args.address)}", file=sys.stderr)
 
     try:
         return run_sweep(
@@ -241,6 +246,13 @@ def parser() -> argparse.ArgumentParser:
     )
     bench.add_argument(
         "--workers", type=_positive, default=None, help="processes (default: all cores), e.g. 2"
+    )
+    bench.add_argument(
+        "--address",
+        default=None,
+        help="with --backend ray: the Ray cluster to join, host:port as printed by "
+        "`ray start --head` (default: $RAY_ADDRESS, else a private Ray on this machine), "
+        "e.g. 127.0.0.1:6379",
     )
     bench.add_argument(
         "--runs",

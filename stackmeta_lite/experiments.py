@@ -12,6 +12,7 @@ value only where the follower best-responds and NaN elsewhere.
 from __future__ import annotations
 
 import math
+import os
 import traceback
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -376,13 +377,34 @@ def _outcomes(jobs: list[tuple], backend: str, workers: int | None):
                 yield futures[future], outcome
 
 
-def _run_ray(jobs: list[tuple]):
+def connect_ray(address: str | None = None) -> str:
+    """Connect this process to Ray for the ``ray`` backend; return the cluster's address.
+
+    Joins the cluster at ``address`` (``host:port`` of a head started with ``ray start --head``,
+    or ``ray://host:port``), else the one named by Ray's own ``RAY_ADDRESS`` environment
+    variable, else starts a private Ray instance on this machine (never a stray local cluster).
+    """
     try:
         import ray
     except ImportError as error:
         raise RuntimeError("the ray backend needs Ray: pip install -e '.[ray]'") from error
-    if not ray.is_initialized():
-        ray.init(include_dashboard=False, log_to_driver=False)
+    if address is not None and (not isinstance(address, str) or not address.strip()):
+        raise ValueError(f"address must be a Ray address such as 127.0.0.1:6379, got {address!r}")
+    if ray.is_initialized():
+        current = ray.get_runtime_context().gcs_address
+        if address is not None and address != current:
+            raise RuntimeError(f"already connected to the Ray cluster at {current}, not {address}")
+        return current
+    target = address or os.environ.get("RAY_ADDRESS") or "local"
+    ray.init(address=target, include_dashboard=False, log_to_driver=False)
+    return ray.get_runtime_context().gcs_address
+
+
+def _run_ray(jobs: list[tuple]):
+    """(job, outcome of ``_run_star``) for each job, in the order the Ray tasks finish."""
+    import ray
+
+    connect_ray()
     remote = ray.remote(_run_star)
     pending = {remote.remote(job): job for job in jobs}
     while pending:

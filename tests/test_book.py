@@ -4,10 +4,17 @@ The session fixtures in conftest.py build the whole book through book/build.py (
 `make book` runs) and open each page in headless Chromium, served from 127.0.0.1, with every other
 host made unresolvable. The checks read the DOM after the page's JavaScript ran (`--dump-dom`); a
 screenshot of each page goes to book/_build/screenshots/.
+
+Besides rendering, the checks hold every chapter to the book's conventions: the Colab install cell
+first, Binder and Colab launch buttons, numbered exercises with dropdown solutions
+(sphinx-exercise), definitions and propositions rendered (sphinx-proof), numbers in the prose
+glued from the computation (myst-nb), and an API page with real content.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 from pathlib import Path
 
@@ -16,6 +23,16 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
+CONFIG = yaml.safe_load((BOOK / "_config.yml").read_text())
+
+# The first code cell of every chapter, exactly (COMMON.md's book conventions).
+COLAB_INSTALL_CELL = """\
+# On Google Colab, install the book's package first; anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    %pip install --quiet "stackmeta-lite @ git+https://github.com/stackmeta-lite/stackmeta-lite\"\
+"""
 
 # Chapters whose page must show a live panel (stackmeta_lite.widgets, rendered by panels.js).
 PANEL_CHAPTERS = ["01_markov_games", "02_stackelberg", "04_meta_follower"]
@@ -102,3 +119,121 @@ def test_panel_chapter_renders_controls(render, chapter: str) -> None:
     drawn = [p for p in panels if "data-millis=" in p]
     assert drawn, f"{chapter}: {len(panels)} panel(s) but none drawn by panels.js"
     assert re.search(r"<select[^>]*data-key=", dom), f"{chapter}: the panel shows no controls"
+
+
+# --- conventions: Colab cell, launch buttons, exercises, definitions, glue, API page -----------
+
+
+def _notebook(chapter: str) -> dict:
+    return json.loads((ROOT / "notebooks" / f"{chapter}.ipynb").read_text())
+
+
+def _markdown(page: str) -> str:
+    """A page's MyST markdown: the markdown cells of a chapter, or the .md file."""
+    if page.startswith("notebooks/"):
+        cells = _notebook(page.removeprefix("notebooks/"))["cells"]
+        return "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    return (BOOK / f"{page}.md").read_text()
+
+
+def _directives(markdown: str, name: str) -> int:
+    """How many ```{name} (or :::{name}) directives the markdown opens."""
+    return len(re.findall(rf"^\s*(?:`{{3,}}|:{{3,}})\{{{re.escape(name)}\}}", markdown, re.M))
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_first_code_cell_installs_the_package_on_colab(chapter: str) -> None:
+    code = [c for c in _notebook(chapter)["cells"] if c["cell_type"] == "code"]
+    assert code and "".join(code[0]["source"]) == COLAB_INSTALL_CELL, (
+        f"{chapter}: the first code cell must be the Colab install cell of COMMON.md, exactly"
+    )
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_has_binder_and_colab_launch_buttons(html_dir: Path, chapter: str) -> None:
+    html = (html_dir / "notebooks" / f"{chapter}.html").read_text()
+    repo = CONFIG["repository"]["url"].removeprefix("https://github.com/").rstrip("/")
+    branch = CONFIG["repository"]["branch"]
+    launch = CONFIG["launch_buttons"]
+    binder = f"{launch['binderhub_url']}/v2/gh/{repo}/{branch}?urlpath=lab/tree/notebooks/"
+    colab = f"{launch['colab_url']}/github/{repo}/blob/{branch}/notebooks/"
+    assert f'href="{binder}{chapter}.ipynb"' in html, f"{chapter}: no Binder launch button"
+    assert f'href="{colab}{chapter}.ipynb"' in html, f"{chapter}: no Colab launch button"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_exercises_are_numbered_with_dropdown_solutions(render, chapter: str) -> None:
+    markdown = _markdown(f"notebooks/{chapter}")
+    # Plain or gated (exercise-start ... exercise-end) directives.
+    exercises = _directives(markdown, "exercise") + _directives(markdown, "exercise-start")
+    solutions = _directives(markdown, "solution") + _directives(markdown, "solution-start")
+    assert exercises >= 1, f"{chapter} has no sphinx-exercise exercise"
+    dom = render(f"notebooks/{chapter}")
+    numbers = [int(n) for n in re.findall(r'class="caption-number">Exercise (\d+)', dom)]
+    assert numbers == list(range(1, exercises + 1)), f"{chapter}: exercises numbered {numbers}"
+    dropdowns = re.findall(r'class="solution dropdown\b', dom)
+    assert len(dropdowns) == solutions >= 1, f"{chapter}: {len(dropdowns)} solution dropdowns"
+
+
+@pytest.mark.parametrize("page", TOC_FILES)
+def test_definitions_and_propositions_render(render, page: str) -> None:
+    markdown = _markdown(page)
+    kinds = set(re.findall(r"^\s*(?:`{3,}|:{3,})\{prf:(\w+)\}", markdown, re.M))
+    dom = render(page)
+    for kind in kinds:
+        css = "proof admonition" if kind == "proof" else f"proof {kind} admonition"
+        rendered = len(re.findall(rf'class="{css}"', dom))
+        assert rendered == _directives(markdown, f"prf:{kind}"), f"{page}: {kind} not rendered"
+    assert "{prf:" not in re.sub(r"<[^>]+>", "", dom), f"{page}: a prf directive or role unresolved"
+
+
+def test_battle_of_the_sexes_states_definitions_and_propositions(render) -> None:
+    dom = render("notebooks/03_battle_of_the_sexes")
+    for kind in ("definition", "proposition"):
+        assert re.search(rf'class="caption-number">{kind.title()} \d+', dom), kind
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_numbers_are_glued(render, chapter: str) -> None:
+    markdown = _markdown(f"notebooks/{chapter}")
+    roles = re.findall(r"\{glue(?::(\w*))?\}`", markdown)  # {glue}, {glue:text}, {glue:md}, ...
+    assert roles, f"{chapter} quotes no number glued from its computation"
+    glued_text = roles.count("text")  # each renders as one <span class="pasted-text">
+    dom = render(f"notebooks/{chapter}")
+    pasted = re.findall(r'<span class="pasted-text">([^<]*)</span>', dom)
+    assert len(pasted) == glued_text, f"{chapter}: {glued_text} glue roles, {len(pasted)} pasted"
+    assert all(value.strip() for value in pasted), f"{chapter}: an empty glued value"
+    text = re.sub(r"<[^>]+>", "", dom)
+    assert "{glue" not in text, f"{chapter}: a glue role is left unresolved"
+
+
+def test_api_page_documents_every_module(html_dir: Path) -> None:
+    spec = importlib.util.spec_from_file_location("api_modules", BOOK / "_ext" / "api_modules.py")
+    api_modules = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(api_modules)
+    assert "api" in TOC_FILES
+    html = (html_dir / "api.html").read_text()
+    modules = api_modules.module_names()
+    missing = [name for name in modules if f'id="module-{name}"' not in html]
+    assert not missing, f"the API page lacks {missing}"
+    signatures = re.findall(r'<dt class="sig sig-object py" id="([^"]+)"', html)
+    assert len(signatures) >= len(modules), f"only {len(signatures)} documented objects"
+    assert "stackmeta_lite.solver.solve_iterated" in signatures
+    assert "exact Stackelberg solution" in html  # the docstring, not only the signature
+
+
+def test_hide_solutions_build_config(tmp_path: Path, monkeypatch) -> None:
+    """`book/build.py --hide-solutions` builds from _config.yml with only hide_solutions on."""
+    spec = importlib.util.spec_from_file_location("book_build", BOOK / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    monkeypatch.setattr(build, "output_dir", lambda budget: tmp_path / budget)
+    hidden = yaml.safe_load(build.hide_solutions_config("ci").read_text())
+    assert hidden["sphinx"]["config"].pop("hide_solutions") is True
+    assert CONFIG["sphinx"]["config"].get("hide_solutions") is False
+    for name, path in hidden["sphinx"].pop("local_extensions").items():
+        assert Path(path).is_absolute() and (Path(path) / f"{name}.py").is_file()
+    shown = yaml.safe_load((BOOK / "_config.yml").read_text())
+    shown["sphinx"]["config"].pop("hide_solutions")
+    shown["sphinx"].pop("local_extensions")
+    assert hidden == shown

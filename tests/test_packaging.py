@@ -1,12 +1,20 @@
-"""environment.yml mirrors pyproject.toml, and its pip list resolves.
+"""Packaging: ranges in pyproject.toml, exact versions in requirements.lock, a readers' conda env.
 
-The conda environment (used by Binder and by conda users) must install what `make venv` installs:
-the dependencies and the atari, book, test, ray and lab extras, with the same pins.
+- The library declares compatible ranges, and they resolve for Python 3.11, 3.12 and 3.13.
+- requirements.lock (what `make` installs) pins exactly the packages those ranges need on this
+  machine's Python, each within its range, torch at 2.13.0 and no CUDA package.
+- binder/environment.yml holds what the chapters need (CPU torch, no build or test tools), with the
+  ranges of pyproject.toml.
+- CITATION.cff and the project URLs name the same repository and version.
+
+The resolution tests ask the package index for metadata only; nothing is installed.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -16,89 +24,240 @@ import pytest
 import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[1]
-MIRRORED_EXTRAS = ("atari", "book", "test", "ray", "lab")
-TORCH_PIN = "==2.13.0"
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+PROJECT = PYPROJECT["project"]
+LOCK = ROOT / "requirements.lock"
+BINDER_ENV = ROOT / "binder" / "environment.yml"
+REPOSITORY = "https://github.com/stackmeta-lite/stackmeta-lite"
+TORCH = "2.13.0"
+# What a reader's environment needs besides the core dependencies: the Atari chapter, and Jupyter.
+READER_EXTRAS = ("atari", "lab")
+# conda-forge names of packages whose PyPI name differs (torch: the CPU-only build).
+CONDA_NAMES = {"pytorch-cpu": "torch"}
+RESOLVE_TIMEOUT = 600
 
 
-def _by_name(requirements: list[str]) -> dict[str, str]:
-    """Map canonical package name -> specifier (with extras and markers); fail on repeats."""
-    out: dict[str, str] = {}
+def _by_name(requirements: list[str]) -> dict[str, Requirement]:
+    """Map canonical package name -> requirement; fail on repeats."""
+    out: dict[str, Requirement] = {}
     for text in requirements:
         req = Requirement(text)
         name = canonicalize_name(req.name)
         assert name not in out, f"{req.name} is listed twice"
-        extras = "[" + ",".join(sorted(req.extras)) + "]" if req.extras else ""
-        marker = f"; {req.marker}" if req.marker else ""
-        out[name] = f"{extras}{req.specifier}{marker}"
+        out[name] = req
     return out
 
 
-def _pyproject_requirements() -> dict[str, str]:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    requirements = list(project["dependencies"])
-    for extra in MIRRORED_EXTRAS:
-        requirements += project["optional-dependencies"][extra]
+def _declared(extras: tuple[str, ...] | None = None) -> dict[str, Requirement]:
+    """The core dependencies plus the given extras (all extras when None)."""
+    optional = PROJECT["optional-dependencies"]
+    requirements = list(PROJECT["dependencies"])
+    for extra in optional if extras is None else extras:
+        requirements += optional[extra]
     return _by_name(requirements)
 
 
-def _environment() -> dict:
-    return yaml.safe_load((ROOT / "environment.yml").read_text())
+def _lock() -> dict[str, str]:
+    """requirements.lock as canonical name -> exact version."""
+    pins: dict[str, str] = {}
+    for line in LOCK.read_text().splitlines():
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([0-9][A-Za-z0-9.!+_-]*)", text)
+        assert match, f"requirements.lock line is not an exact `name==version` pin: {line!r}"
+        name = canonicalize_name(match[1])
+        assert name not in pins, f"{name} is pinned twice in requirements.lock"
+        pins[name] = match[2]
+    return pins
 
 
-def _environment_pip_list() -> list[str]:
-    pip_sections = [d["pip"] for d in _environment()["dependencies"] if isinstance(d, dict)]
-    assert len(pip_sections) == 1, "environment.yml needs exactly one `pip:` section"
-    return [str(item) for item in pip_sections[0]]
+def _left_unpinned() -> set[str]:
+    """What pip-compile deliberately leaves out of the lock: its "unsafe" list (pip, setuptools)."""
+    text = LOCK.read_text()
+    marker = "# The following packages are considered to be unsafe in a requirements file:"
+    tail = text.split(marker, 1)[1] if marker in text else ""
+    return {canonicalize_name(name) for name in re.findall(r"^# ([A-Za-z0-9._-]+)$", tail, re.M)}
 
 
-def test_environment_uses_conda_forge_python_311_and_pip() -> None:
-    env = _environment()
-    assert env["channels"] == ["conda-forge"]
-    conda = [d for d in env["dependencies"] if isinstance(d, str)]
-    assert "python=3.11" in conda
-    assert "pip" in conda
-
-
-def test_environment_installs_the_project_itself() -> None:
-    assert "-e ." in _environment_pip_list()
-
-
-def test_environment_pins_match_pyproject() -> None:
-    env = _by_name([r for r in _environment_pip_list() if r != "-e ."])
-    project = _pyproject_requirements()
-    only_project = sorted(f"{n}{s}" for n, s in project.items() if n not in env)
-    only_env = sorted(f"{n}{s}" for n, s in env.items() if n not in project)
-    differ = sorted(
-        f"{n}: pyproject {project[n]!r} vs environment.yml {env[n]!r}"
-        for n in project.keys() & env.keys()
-        if project[n] != env[n]
-    )
-    assert not only_project, f"in pyproject.toml, missing from environment.yml: {only_project}"
-    assert not only_env, f"in environment.yml, missing from pyproject.toml: {only_env}"
-    assert not differ, f"pins differ: {differ}"
-
-
-def test_torch_is_pinned() -> None:
-    assert _pyproject_requirements()["torch"] == TORCH_PIN
-    assert _by_name([r for r in _environment_pip_list() if r != "-e ."])["torch"] == TORCH_PIN
-
-
-def test_environment_pip_list_resolves(tmp_path: Path) -> None:
-    """`pip install --dry-run` resolves the whole pip list; nothing is installed."""
-    requirements = tmp_path / "requirements.txt"
-    requirements.write_text("\n".join(r for r in _environment_pip_list() if r != "-e .") + "\n")
+def _pip_dry_run(tmp_path: Path, args: list[str]) -> dict[str, str]:
+    """Resolve with `pip install --dry-run` (nothing installed); return name -> version."""
     report = tmp_path / "report.json"
     cmd = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet"]
-    cmd += ["--report", str(report), "-r", str(requirements)]
+    cmd += ["--report", str(report), *args]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=RESOLVE_TIMEOUT)
     except subprocess.TimeoutExpired:
-        pytest.fail("pip could not resolve environment.yml's pip list within 600 s")
-    assert proc.returncode == 0, f"pip could not resolve environment.yml:\n{proc.stderr[-3000:]}"
-    resolved = {
+        pytest.fail(f"pip could not resolve {args} within {RESOLVE_TIMEOUT} s")
+    assert proc.returncode == 0, f"pip could not resolve {args}:\n{proc.stderr[-3000:]}"
+    return {
         canonicalize_name(item["metadata"]["name"]): item["metadata"]["version"]
         for item in json.loads(report.read_text())["install"]
     }
-    assert resolved["torch"].split("+")[0] == TORCH_PIN.removeprefix("==")
+
+
+# --- pyproject.toml -----------------------------------------------------------------------------
+
+
+def test_python_range_has_no_upper_bound() -> None:
+    assert PROJECT["requires-python"] == ">=3.11"
+
+
+def test_dependencies_are_ranges_not_pins() -> None:
+    pinned = [str(r) for r in _declared().values() if any(s.operator == "==" for s in r.specifier)]
+    assert not pinned, f"pyproject.toml pins exact versions (they belong in the lock): {pinned}"
+    unbounded = [str(r) for r in _declared().values() if not r.specifier]
+    assert not unbounded, f"pyproject.toml gives no lower bound for {unbounded}"
+
+
+def test_project_urls_name_the_repository() -> None:
+    urls = PROJECT["urls"]
+    assert urls["Repository"] == REPOSITORY
+    assert all(url.startswith(REPOSITORY) for url in urls.values()), urls
+    book = yaml.safe_load((ROOT / "book" / "_config.yml").read_text())
+    assert book["repository"]["url"].rstrip("/") == REPOSITORY
+
+
+@pytest.mark.parametrize(
+    ("python", "resolution"),
+    [("3.11", "highest"), ("3.12", "highest"), ("3.13", "highest"), ("3.14", "highest")]
+    + [("3.11", "lowest-direct")],  # every lower bound at once: they install together
+)
+def test_ranges_resolve_for_python(tmp_path: Path, python: str, resolution: str) -> None:
+    """uv resolves every dependency and extra for another Python, as wheels for Linux x86-64."""
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent))
+    assert uv, "uv (test extra) is not installed next to this Python"
+    out = tmp_path / "resolved.txt"
+    cmd = [uv, "pip", "compile", str(ROOT / "pyproject.toml"), "--all-extras", "--quiet"]
+    cmd += ["--python-version", python, "--python-platform", "x86_64-manylinux_2_28"]
+    cmd += ["--only-binary", ":all:", "--resolution", resolution]
+    cmd += ["--no-header", "--output-file", str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=RESOLVE_TIMEOUT)
+    assert proc.returncode == 0, f"the ranges do not resolve for Python {python}:\n{proc.stderr}"
+    resolved = {
+        canonicalize_name(name): version
+        for name, version in re.findall(r"^([A-Za-z0-9._-]+)==(\S+)", out.read_text(), re.M)
+    }
+    for name, req in _declared().items():
+        assert name in resolved, f"{name} missing from the Python {python} resolution"
+        assert req.specifier.contains(resolved[name], prereleases=True), (name, resolved[name])
+        if resolution == "lowest-direct":  # the lower bound itself installs
+            (lower,) = [s.version for s in req.specifier if s.operator == ">="]
+            assert Version(resolved[name]) == Version(lower), (name, resolved[name], str(req))
+
+
+# --- requirements.lock --------------------------------------------------------------------------
+
+
+def test_lock_names_no_index_and_no_path() -> None:
+    text = LOCK.read_text()
+    assert not re.search(r"^\s*-", text, re.M), "requirements.lock holds pip options"
+    assert not re.search(r"file://|https?://|/opt/|/work/|/home/", text), (
+        "the lock names a location"
+    )
+
+
+def test_lock_pins_cpu_torch_and_no_cuda_packages() -> None:
+    pins = _lock()
+    assert pins["torch"] == TORCH
+    cuda = sorted(n for n in pins if n.startswith("nvidia-") or n == "triton")
+    assert not cuda, f"requirements.lock lists CUDA packages: {cuda}"
+
+
+def test_lock_satisfies_every_declared_range() -> None:
+    pins = _lock()
+    for name, req in _declared().items():
+        if req.marker is not None and not req.marker.evaluate():
+            continue
+        assert name in pins, f"{req} (pyproject.toml) is not pinned in requirements.lock"
+        version = Version(pins[name])
+        assert req.specifier.contains(version, prereleases=True), (
+            f"requirements.lock pins {name}=={version}, outside pyproject.toml's {req}"
+        )
+
+
+def test_lock_is_exactly_what_pip_resolves(tmp_path: Path) -> None:
+    """pip, held to the lock, installs the package's ranges with exactly the locked set."""
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("\n".join(str(r) for r in _declared().values()) + "\n")
+    resolved = _pip_dry_run(tmp_path, ["-c", str(LOCK), "-r", str(requirements)])
+    resolved = {
+        name: version.split("+")[0]
+        for name, version in resolved.items()
+        if name not in _left_unpinned()
+    }
+    pins = _lock()
+    assert resolved.keys() - pins.keys() == set(), "pip needs packages the lock lacks"
+    assert pins.keys() - resolved.keys() == set(), "the lock pins packages nothing needs"
+    assert resolved == pins
+
+
+# --- binder/environment.yml ---------------------------------------------------------------------
+
+
+def _binder() -> tuple[list[str], list[str]]:
+    """binder/environment.yml as (conda specs, pip requirements)."""
+    env = yaml.safe_load(BINDER_ENV.read_text())
+    assert env["channels"] == ["conda-forge"]
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    pip = [item for d in env["dependencies"] if isinstance(d, dict) for item in d["pip"]]
+    return conda, pip
+
+
+def test_binder_environment_has_a_python_the_ranges_allow() -> None:
+    conda, _ = _binder()
+    pythons = [spec for spec in conda if spec.startswith("python=")]
+    assert len(pythons) == 1 and "pip" in conda
+    assert (
+        Version(pythons[0].removeprefix("python="))
+        in Requirement(f"python{PROJECT['requires-python']}").specifier
+    )
+
+
+def test_binder_environment_holds_what_the_chapters_need_and_no_more() -> None:
+    conda, pip = _binder()
+    packages = [spec for spec in conda if not spec.startswith("python=") and spec != "pip"]
+    for conda_name, pypi_name in CONDA_NAMES.items():
+        packages = [re.sub(rf"^{conda_name}\b", pypi_name, spec) for spec in packages]
+    listed = {name: str(req.specifier) for name, req in _by_name(packages + pip).items()}
+    wanted = {name: str(req.specifier) for name, req in _declared(READER_EXTRAS).items()}
+    assert listed == wanted
+
+
+def test_binder_torch_is_the_cpu_build_from_conda_forge() -> None:
+    conda, pip = _binder()
+    assert any(spec.startswith("pytorch-cpu") for spec in conda)
+    assert not any(canonicalize_name(Requirement(r).name) == "torch" for r in pip)
+    assert not any(str(r).lstrip().startswith("-") for r in pip), "no pip options (index URLs)"
+
+
+def test_binder_pip_list_resolves(tmp_path: Path) -> None:
+    _, pip = _binder()
+    resolved = _pip_dry_run(tmp_path, pip)
+    for name in _by_name(pip):
+        assert name in resolved
+
+
+def test_binder_installs_the_package_without_dependencies() -> None:
+    post_build = (ROOT / "binder" / "postBuild").read_text()
+    assert "pip install --no-deps ." in post_build
+    assert (ROOT / "binder" / "postBuild").stat().st_mode & 0o111, "postBuild is not executable"
+
+
+# --- CITATION.cff -------------------------------------------------------------------------------
+
+
+def test_citation_names_this_project_and_the_paper() -> None:
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert citation["cff-version"] == "1.2.0"
+    assert citation["title"].startswith(PROJECT["name"])
+    assert citation["version"] == PROJECT["version"]
+    assert citation["repository-code"] == REPOSITORY
+    assert citation["license"] == PROJECT["license"]["text"]
+    papers = [ref for ref in citation["references"] if "Meta-RL" in ref["title"]]
+    assert len(papers) == 1
+    authors = {author["family-names"] for author in papers[0]["authors"]}
+    assert authors == {"Gerstgrasser", "Parkes"}
