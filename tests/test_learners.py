@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 import torch
 
+from stackmeta_lite.baselines import QLearningResponse
 from stackmeta_lite.games import make_game
 from stackmeta_lite.iterated import IteratedGame
 from stackmeta_lite.leader import (
@@ -270,3 +271,20 @@ def test_q_learning_finds_the_best_reply_to_a_fixed_leader():
     )
     # Defecting against an unconditional cooperator is best in every visited state.
     assert np.all(q[:, 0].argmax(-1) == 1)
+
+
+def test_fresh_q_learners_reply_to_a_stochastic_leader():
+    iterated = IteratedGame(make_game("prisoners_dilemma"))
+    respond = QLearningResponse(iterated, QLearningConfig(episodes=200), np.random.default_rng(0))
+    always_c = np.tile([1.0, 0.0], (5, 1))  # the leader cooperates in every state
+    tables = respond.reply(np.zeros((4, 5), dtype=int), always_c)
+    assert tables.shape == (4, 5) and np.all(tables[:, 0] == 1)  # defect at the start
+    assert not respond.queried and respond.episode_cost == 201
+
+
+def test_stepwise_ppo_qlearn_leader_counts_the_inner_loop():
+    iterated = IteratedGame(make_game("chicken"))
+    respond = QLearningResponse(iterated, QLearningConfig(episodes=20), np.random.default_rng(0))
+    run = train_leader(iterated, respond, "ppo", PPOConfig(batch_steps=150, iterations=2), seed=0)
+    # 10 leader episodes per update, each 20 Q-learning episodes and the leader's own: no queries.
+    assert [plain for _, plain in run.steps] == [10 * 21 * 10, 2 * 10 * 21 * 10]
