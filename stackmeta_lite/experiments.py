@@ -165,7 +165,7 @@ def _run(game: str, seed: int, method: str, config: RunConfig) -> pd.DataFrame:
 def _meta_rows(iterated: IteratedGame, follower, leader) -> pd.DataFrame:
     tables = np.array(leader.tables)
     policies = follower_policies_for(follower, iterated, tables)
-    leader_returns, _ = expected_returns(iterated, tables, policies)
+    leader_returns, _ = expected_returns(iterated, tables, policies, check_input=False)
     gaps = best_response_gap(iterated, tables, policies)
     return _rows(iterated, leader, tables, leader_returns, gaps)
 

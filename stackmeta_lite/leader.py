@@ -111,7 +111,7 @@ class ContextualFollower:
     episode_cost = 1
 
     def reply(self, answers: np.ndarray, leader_probabilities: np.ndarray) -> np.ndarray:
-        contexts = self.iterated.context(answers)
+        contexts = self.iterated.context(answers, check_input=False)  # sampled: valid
         states = np.arange(self.iterated.n_states)
         return self.greedy_table[self.iterated.follower_observation(states, contexts[:, None])]
 
