@@ -152,7 +152,7 @@ def train_leader(
 
         def play(agent: QueryDQN, answers: np.ndarray) -> np.ndarray:
             probabilities = agent.policy_probabilities()
-            episode = _play(iterated, follower, answers, probabilities, rng)
+            episode = _play_stepwise(iterated, follower, answers, probabilities, rng)
             return episode["leader_rewards"].sum(axis=1)
 
         return _train_dqn(iterated, play, config, rng, steps, follower.episode_cost)
@@ -165,7 +165,7 @@ def _optimizer(policy, critic, config) -> torch.optim.Adam:
     return torch.optim.Adam(policy.parameters(), lr=config.lr)
 
 
-def _play(iterated, follower, answers, probabilities, rng) -> dict[str, np.ndarray]:
+def _play_stepwise(iterated, follower, answers, probabilities, rng) -> dict[str, np.ndarray]:
     """One episode per row of ``answers`` against the follower's reply to them; the leader
     samples ``probabilities`` (S, n) in each visited state. Centred rewards."""
     tables = follower.reply(answers, probabilities)
@@ -196,7 +196,7 @@ def _train_stepwise_policy(iterated, follower, method, config, rng, steps) -> Le
             answers = sample_actions(probabilities[queried], rng)
         else:  # a placeholder the follower never sees
             answers = np.zeros_like(queried)
-        episode = _play(iterated, follower, answers, probabilities, rng)
+        episode = _play_stepwise(iterated, follower, answers, probabilities, rng)
         steps.add_episodes(iterated, n_episodes * follower.episode_cost)
         # Decisions: the answers (reward 0), then the play actions (centred rewards).
         states = np.concatenate([queried, episode["states"]], axis=1)[:, first:]

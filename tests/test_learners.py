@@ -288,3 +288,18 @@ def test_stepwise_ppo_qlearn_leader_counts_the_inner_loop():
     run = train_leader(iterated, respond, "ppo", PPOConfig(batch_steps=150, iterations=2), seed=0)
     # 10 leader episodes per update, each 20 Q-learning episodes and the leader's own: no queries.
     assert [plain for _, plain in run.steps] == [10 * 21 * 10, 2 * 10 * 21 * 10]
+
+
+@pytest.mark.parametrize("method", ["pg", "ppo", "dqn"])
+def test_faithful_leader_is_reproducible_per_seed(method):
+    iterated = IteratedGame(make_game("stag_hunt"))
+    follower = exact_follower_table(iterated)
+    config = {
+        "pg": PGConfig(iterations=5, init_std=1.0),
+        "ppo": PPOConfig(batch_steps=150, iterations=3, epochs=2),
+        "dqn": DQNConfig(iterations=30, learning_starts=5),
+    }[method]
+    a, b, c = (train_leader(iterated, follower, method, config, seed) for seed in (4, 4, 5))
+    assert a.batch_returns == b.batch_returns and a.steps == b.steps
+    np.testing.assert_array_equal(a.tables, b.tables)
+    assert a.batch_returns != c.batch_returns
