@@ -67,7 +67,7 @@ FOLLOWER_PRETRAIN = PGConfig(lr=0.05, batch_steps=100, iterations=200, gamma=0.9
 and 200 iterations (the paper: no baseline, RLlib's gamma 0.99, lr 0.02, 500 iterations)."""
 LEADER_PPO = PPOConfig(lr=0.008, batch_steps=500, iterations=30, epochs=10)
 """Our PPO leader: the paper's lr, batches of 500 steps instead of 1000, 30 updates of 10 epochs
-(RLlib: 30), seeded random initial logits and a tabular critic (the faithful leader)."""
+(RLlib: 30), seeded random initial logits of std 0.01 and a tabular critic (the faithful leader)."""
 BASELINE_PPO = PPOConfig(lr=0.008, batch_steps=150, iterations=250)
 """The baseline's PPO leader: 10 leader episodes per update, each costing 81 episodes (80 of
 Q-learning against the leader's current policy, then the leader's own)."""

@@ -32,10 +32,10 @@ from stackmeta_lite.validation import check_choice
 
 LEADER_METHODS: tuple[str, ...] = ("pg", "ppo", "dqn")
 LEADER_PG = PGConfig(
-    lr=0.156, batch_steps=100, iterations=1200, gamma=1.0, baseline="step", init_std=1.0
+    lr=0.156, batch_steps=100, iterations=1200, gamma=1.0, baseline="step", init_std=0.01
 )
 """The paper's Table 1 leader PG, with a batch-mean baseline per decision (ours) and seeded
-random initial logits."""
+random initial logits of std 0.01 (CleanRL's policy-head scale): a near-uniform start."""
 
 LeaderConfig = PGConfig | PPOConfig | DQNConfig
 FollowerResponse = Callable[[np.ndarray], np.ndarray]

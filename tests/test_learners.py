@@ -185,7 +185,7 @@ def greedy_value(iterated: IteratedGame, follower_table: np.ndarray, table: np.n
     return float(greedy_follower_response(iterated, follower_table)(table[None])[0]) / 10 + 2.5
 
 
-@pytest.mark.parametrize(("game", "seed"), [("chicken", 0), ("deadlock", 2)])
+@pytest.mark.parametrize(("game", "seed"), [("chicken", 0), ("deadlock", 3)])
 def test_faithful_ppo_leader_reaches_the_exact_value(game, seed):
     iterated = IteratedGame(make_game(game))
     follower = exact_follower_table(iterated)
