@@ -11,6 +11,11 @@ Q-learners) makes the leader skip the queries: 10 decisions per episode.
 The ablation (``train_table_leader``) commits to one sampled table per episode and plays by it;
 PG and PPO then treat the episode as one decision whose log-probability is the sum over the
 answered states and whose reward is the centred episode return.
+
+Answers and play actions are independent samples of one policy, so changing a state's answer
+alone, or its play alone, can lower the return where changing both raises it (in hero's start
+state against a best-responding follower). Gradient leaders can stall there; the ablation, which
+plays what it answered, has no such local optima.
 """
 
 from __future__ import annotations
