@@ -150,15 +150,14 @@ def _train(args: argparse.Namespace) -> pd.DataFrame:
     from stackmeta_lite.checkpoint import save_pair
     from stackmeta_lite.experiments import FOLLOWER_PRETRAIN, LEADER_PPO
     from stackmeta_lite.iterated import IteratedGame
-    from stackmeta_lite.leader import greedy_follower_response, train_leader
+    from stackmeta_lite.leader import train_leader
     from stackmeta_lite.learners import torch_threads
     from stackmeta_lite.meta import pretrain_follower
 
     iterated = IteratedGame(make_game(args.game), args.horizon)
     with torch_threads(1):
         follower = pretrain_follower(iterated, FOLLOWER_PRETRAIN, args.seed).follower
-        respond = greedy_follower_response(iterated, follower.greedy())
-        leader = train_leader(iterated, respond, "ppo", LEADER_PPO, args.seed)
+        leader = train_leader(iterated, follower.greedy(), "ppo", LEADER_PPO, args.seed)
     save_pair(args.out, iterated, follower, leader.tables[-1])
     print(f"saved the pair to {args.out}", file=sys.stderr)
     return _evaluate_pair(args.out)

@@ -51,14 +51,14 @@ def layers(graph: dict[str, set[str]]) -> dict[str, int]:
 HOUSE_LAYERS = {
     # The house style: games -> iterated -> batched -> solver / learners -> meta -> leader ->
     # experiments; atari, widgets and plotting on top. Helpers sit beside what they serve.
-    0: ("validation", "budget", "games"),
+    0: ("validation", "budget", "games", "results"),
     1: ("iterated",),
     2: ("batched", "envs"),
     3: ("solver", "learners"),
     4: ("meta", "baselines", "checkpoint"),
     5: ("leader",),
     6: ("experiments", "bos"),
-    7: ("atari", "widgets", "plotting"),
+    7: ("atari", "widgets", "plotting", "describe", "registration"),
     8: ("__main__",),
 }
 
