@@ -136,6 +136,26 @@ def test_ppo_update_stops_at_the_clip_and_fits_the_critic():
     np.testing.assert_allclose(values, [0.0, 1.0], atol=0.01)
 
 
+def test_ppo_update_on_one_decision_keeps_the_raw_advantage():
+    # One return has no spread to normalise by (its std is NaN): the update must use it raw.
+    for advantage, direction in ((1.0, 1), (-1.0, -1)):
+        policy = CategoricalPolicy(1, 2)
+        optimizer = torch.optim.SGD(policy.parameters(), lr=0.1)
+        one = torch.zeros(1, dtype=torch.long)
+        ppo_update(policy, optimizer, one, one + 1, torch.tensor([advantage]), PPOConfig(epochs=3))
+        assert torch.isfinite(policy.net.weight).all()
+        assert np.sign(policy.probabilities()[0, 1] - 0.5) == direction
+
+
+def test_table_ppo_leader_learns_from_one_episode_batches():
+    # batch_steps=15 is one episode with queries: one committed table, one return per update.
+    iterated = IteratedGame(make_game("prisoners_dilemma"))
+    respond = greedy_follower_response(iterated, exact_follower_table(iterated))
+    run = train_table_leader(iterated, respond, "ppo", PPOConfig(batch_steps=15, iterations=30))
+    assert len(set(map(tuple, run.tables))) > 1  # NaN weights froze it at the table 00000
+    assert np.mean(run.batch_returns[-10:]) > np.mean(run.batch_returns[:10])
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [

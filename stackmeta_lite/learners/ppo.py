@@ -85,10 +85,12 @@ def ppo_update(
     n_dims = returns.dim()
     with torch.no_grad():
         old_log_probs = decision_log_probs(policy, observations, actions, n_dims)
-        # Advantages: return minus the critic's estimate, then normalised over the batch.
+        # Advantages: return minus the critic's estimate, then normalised over the batch; a
+        # batch of one decision has no spread and keeps its raw advantage (Stable-Baselines3).
         advantages = returns if critic is None else returns - critic(value_observations)
-        centred = advantages - advantages.mean()
-        advantages = centred / (centred.std() + 1e-8)
+        if advantages.numel() > 1:
+            centred = advantages - advantages.mean()
+            advantages = centred / (centred.std() + 1e-8)
     for _ in range(config.epochs):
         log_probs = decision_log_probs(policy, observations, actions, n_dims)
         # Policy loss: the clipped surrogate.
