@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from stackmeta_lite.games import BimatrixGame, make_game
-from stackmeta_lite.validation import check_positive_int
+from stackmeta_lite.validation import check_action_array, check_positive_int
 
 
 @dataclass(frozen=True)
@@ -78,11 +78,13 @@ class IteratedGame:
         return leader, follower
 
     def check_leader_tables(self, tables: np.ndarray) -> np.ndarray:
-        """``tables`` as an int array of shape (..., n_states), or a clear error."""
+        """``tables`` as an int64 array of shape (..., n_states) with actions in [0, n), or a
+        clear error; integer dtypes only (``validation.check_action_array``: no float, no bool)."""
         return self._check_tables(tables, self.n_leader_actions, "leader")
 
     def check_follower_tables(self, tables: np.ndarray) -> np.ndarray:
-        """``tables`` as an int array of shape (..., n_states), or a clear error."""
+        """``tables`` as an int64 array of shape (..., n_states) with actions in [0, m), or a
+        clear error; integer dtypes only, as ``check_leader_tables``."""
         return self._check_tables(tables, self.n_follower_actions, "follower")
 
     def _check_tables(self, tables: np.ndarray, count: int, who: str) -> np.ndarray:
@@ -92,7 +94,7 @@ class IteratedGame:
                 f"a {who} table needs one action per state ({self.n_states}), got shape "
                 f"{tables.shape}"
             )
-        return _check_actions(tables, count, who)
+        return check_action_array(who, tables, count, tables.shape)
 
     def context(self, leader_tables: np.ndarray, *, check_input: bool = True) -> np.ndarray:
         """Context code omega = sum_s table[s] * n**s of leader tables of shape (..., n_states);
@@ -139,18 +141,6 @@ class StepCounter:
 def episodes_per_batch(iterated: IteratedGame, batch_steps: int) -> int:
     """Complete episodes that make up at least ``batch_steps`` env steps (paper convention)."""
     return math.ceil(batch_steps / iterated.steps_per_episode(with_queries=True))
-
-
-def _check_actions(actions: np.ndarray, count: int, who: str) -> np.ndarray:
-    if actions.size and not np.issubdtype(actions.dtype, np.integer):
-        rounded = np.rint(actions)
-        if not np.array_equal(rounded, actions):
-            raise ValueError(f"{who} actions must be integers in [0, {count}), got {actions}")
-        actions = rounded
-    actions = actions.astype(np.int64)
-    if actions.size and (actions.min() < 0 or actions.max() >= count):
-        raise ValueError(f"{who} actions must lie in [0, {count}), got {actions.ravel().tolist()}")
-    return actions
 
 
 def expected_returns(

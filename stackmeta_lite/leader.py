@@ -33,7 +33,7 @@ from stackmeta_lite.learners.dqn import DQNConfig, QueryDQN
 from stackmeta_lite.learners.pg import PGConfig, pg_update, returns_to_go
 from stackmeta_lite.learners.policy import CategoricalPolicy, ValueFunction, sample_actions
 from stackmeta_lite.learners.ppo import PPOConfig, ppo_optimizer, ppo_update
-from stackmeta_lite.validation import check_choice
+from stackmeta_lite.validation import check_action_array, check_choice
 
 LEADER_METHODS: tuple[str, ...] = ("pg", "ppo", "dqn")
 LEADER_PG = PGConfig(
@@ -63,20 +63,16 @@ def _checked_config(method: str, config: LeaderConfig | None) -> LeaderConfig:
 
 
 def check_follower_table(iterated: IteratedGame, follower_table: np.ndarray) -> np.ndarray:
-    """A follower's greedy table: one action in [0, m) per follower observation, or an error."""
+    """A follower's greedy table: one action in [0, m) per follower observation, as int64 (the
+    strict rule of ``validation.check_action_array``), or an error."""
     table = np.asarray(follower_table)
     shape = (iterated.n_follower_observations,)
-    if table.shape != shape or not np.issubdtype(table.dtype, np.integer):
+    if table.shape != shape:
         raise ValueError(
             f"a follower table needs one integer action per observation, shape {shape}; "
             f"got {table.dtype} of shape {table.shape}"
         )
-    if table.min() < 0 or table.max() >= iterated.n_follower_actions:
-        raise ValueError(
-            f"follower actions must lie in [0, {iterated.n_follower_actions}), got values "
-            f"{table.min()}..{table.max()}"
-        )
-    return table
+    return check_action_array("follower", table, iterated.n_follower_actions, shape)
 
 
 def greedy_follower_response(iterated: IteratedGame, greedy_table: np.ndarray) -> FollowerResponse:

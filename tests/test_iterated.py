@@ -56,6 +56,26 @@ def test_out_of_range_actions_are_rejected():
         play_tables(PD, np.zeros(5, int), np.array([0, 0, -1, 0, 0]))
 
 
+@pytest.mark.parametrize(
+    "table",
+    [
+        np.array([0.0, 1.0, 0.0, 1.0, 1.0]),  # integer-valued floats
+        np.array([False, True, False, True, True]),
+        np.array(["0", "1", "0", "1", "1"]),
+        [0, 1, 0, 1, None],
+    ],
+)
+def test_tables_follow_the_strict_action_rule(table):
+    # As validation.check_action_array: integer dtypes only, the range named in the message.
+    with pytest.raises(ValueError, match=r"leader actions must be integers in \[0, 2\)"):
+        PD.check_leader_tables(table)
+    with pytest.raises(ValueError, match=r"follower actions must be integers in \[0, 2\)"):
+        play_tables(PD, np.zeros(5, int), table)
+    for dtype in (np.int8, np.uint16, np.int64):  # every integer dtype passes, as int64
+        checked = PD.check_follower_tables(np.array([0, 1, 0, 1, 1], dtype=dtype))
+        assert checked.dtype == np.int64 and checked.tolist() == [0, 1, 0, 1, 1]
+
+
 def test_tit_for_tat_against_always_cooperate():
     tit_for_tat = np.array([0, 0, 0, 1, 1])  # copy the follower's last action
     episode = play_tables(PD, tit_for_tat, np.zeros(5, int))

@@ -278,8 +278,12 @@ def test_leader_inputs_are_checked():
         train_leader(iterated, always_c, "dqn", PPOConfig())
     with pytest.raises(ValueError, match=r"shape \(160,\); got int64 of shape \(32,\)"):
         train_leader(iterated, always_c[:32], "ppo")
-    with pytest.raises(ValueError, match=r"follower actions must lie in \[0, 2\), got values 0..2"):
+    with pytest.raises(ValueError, match=r"follower actions must lie in \[0, 2\), got \[2\]"):
         train_leader(iterated, np.where(np.arange(160) == 3, 2, 0), "ppo")
+    with pytest.raises(ValueError, match=r"follower actions must be integers in \[0, 2\)"):
+        train_leader(iterated, always_c.astype(float), "ppo")  # integer-valued, but floats
+    with pytest.raises(ValueError, match=r"follower actions must be integers in \[0, 2\)"):
+        greedy_follower_response(iterated, always_c.astype(bool))
 
 
 def test_q_learning_finds_the_best_reply_to_a_fixed_leader():
