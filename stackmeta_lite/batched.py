@@ -79,12 +79,19 @@ def _play(
 
 
 def play_tables(
-    iterated: IteratedGame, leader_tables: np.ndarray, follower_tables: np.ndarray
+    iterated: IteratedGame,
+    leader_tables: np.ndarray,
+    follower_tables: np.ndarray,
+    *,
+    check_input: bool = True,
 ) -> dict[str, np.ndarray]:
     """One episode of each deterministic leader table (B, S) against a follower table: stationary
-    (B, S) or time-aware (B, horizon, S); a batch of one broadcasts. Raw rewards."""
-    leader = iterated.check_leader_tables(np.atleast_2d(leader_tables))
-    follower = iterated.check_follower_tables(np.atleast_2d(follower_tables))
+    (B, S) or time-aware (B, horizon, S); a batch of one broadcasts. Raw rewards.
+    ``check_input=False`` skips the checks for int tables already checked by the caller."""
+    leader, follower = np.atleast_2d(leader_tables), np.atleast_2d(follower_tables)
+    if check_input:
+        leader = iterated.check_leader_tables(leader)
+        follower = iterated.check_follower_tables(follower)
     if follower.ndim == 2:  # stationary: the same table at every step
         follower = follower[:, None, :]
     batch = max(len(leader), len(follower))

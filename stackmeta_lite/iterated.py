@@ -21,6 +21,9 @@ import numpy as np
 from stackmeta_lite.games import BimatrixGame, make_game
 from stackmeta_lite.validation import check_action_array, check_positive_int
 
+PROBABILITY_TOLERANCE = 1e-6
+"""How far a follower's action probabilities in a state may sum from 1 (float32 softmax: ~1e-7)."""
+
 
 @dataclass(frozen=True)
 class IteratedGame:
@@ -87,6 +90,30 @@ class IteratedGame:
         clear error; integer dtypes only, as ``check_leader_tables``."""
         return self._check_tables(tables, self.n_follower_actions, "follower")
 
+    def check_follower_policies(self, policies: np.ndarray, batch: int) -> np.ndarray:
+        """Stationary stochastic follower policies (batch, S, m) as float64: in every state
+        finite probabilities >= 0 that sum to 1 (within ``PROBABILITY_TOLERANCE``), or an error."""
+        policies = np.asarray(policies)
+        shape = (batch, self.n_states, self.n_follower_actions)
+        if policies.shape != shape:
+            raise ValueError(
+                f"follower policies must have shape (B, S, m) = {shape}, got {policies.shape}"
+            )
+        if policies.dtype.kind not in "fiu":  # float, int, unsigned: no bool, complex, object
+            raise ValueError(f"follower policies must be probabilities, got dtype {policies.dtype}")
+        policies = policies.astype(float, copy=False)
+        with np.errstate(invalid="ignore"):  # NaN compares False: flagged below
+            valid = np.isfinite(policies).all(-1) & (policies >= 0).all(-1)
+            valid &= np.abs(policies.sum(-1) - 1) <= PROBABILITY_TOLERANCE
+        if not valid.all():
+            episode, state = np.argwhere(~valid)[0]
+            raise ValueError(
+                f"follower policies must hold probabilities in [0, 1] summing to 1 over the "
+                f"{self.n_follower_actions} actions of every state; episode {episode}, state "
+                f"{state} has {policies[episode, state].tolist()}"
+            )
+        return policies
+
     def _check_tables(self, tables: np.ndarray, count: int, who: str) -> np.ndarray:
         tables = np.asarray(tables)
         if tables.shape[-1:] != (self.n_states,):
@@ -151,17 +178,15 @@ def expected_returns(
     check_input: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exact expected raw episode returns (leader, follower) of leader tables (B, S) against
-    stochastic stationary follower policies (B, S, m) of action probabilities;
-    ``check_input=False`` skips the checks for arrays already checked by the caller."""
+    stochastic stationary follower policies (B, S, m) of action probabilities (see
+    ``check_follower_policies``); ``check_input=False`` skips the checks for arrays already
+    checked by the caller."""
     tables, policies = leader_tables, follower_policies
     if check_input:
         tables = iterated.check_leader_tables(leader_tables)
-        policies = np.asarray(follower_policies, dtype=float)
-        shape = (*tables.shape, iterated.n_follower_actions)
-        if tables.ndim != 2 or policies.shape != shape:
-            raise ValueError(
-                f"follower policies must have shape (B, S, m) = {shape}, got {policies.shape}"
-            )
+        if tables.ndim != 2:
+            raise ValueError(f"leader tables must have shape (B, S), got {tables.shape}")
+        policies = iterated.check_follower_policies(follower_policies, len(tables))
     batch, n_states = tables.shape
     rows = np.arange(batch)[:, None]
     dist = np.zeros((batch, n_states))

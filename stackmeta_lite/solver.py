@@ -118,15 +118,20 @@ def _all_tables(count: int, n_states: int) -> np.ndarray:
     return (codes[:, None] // count ** np.arange(n_states)) % count
 
 
-def stationary_returns(iterated: IteratedGame, leader_tables: np.ndarray):
+def stationary_returns(
+    iterated: IteratedGame, leader_tables: np.ndarray, *, check_input: bool = True
+):
     """Raw episode returns (leader, follower) of each leader table (L, S) against every
-    follower table, as two (L, m**S) arrays, with the follower tables (m**S, S)."""
+    follower table, as two (L, m**S) arrays, with the follower tables (m**S, S);
+    ``check_input=False`` skips the check of tables already checked by the caller."""
+    if check_input:
+        leader_tables = iterated.check_leader_tables(np.atleast_2d(leader_tables))
     check_solvable(iterated, len(leader_tables), "stationary")
     follower_tables = _all_tables(iterated.n_follower_actions, iterated.n_states)
     n_leader = len(leader_tables)
     leader = np.repeat(leader_tables, len(follower_tables), axis=0)
     follower = np.tile(follower_tables, (n_leader, 1))
-    episode = play_tables(iterated, leader, follower)
+    episode = play_tables(iterated, leader, follower, check_input=False)
     shape = (n_leader, len(follower_tables))
     return (
         episode["leader_rewards"].sum(axis=1).reshape(shape),
@@ -154,7 +159,9 @@ def _pick(leader_values, follower_values, ties: str, game: BimatrixGame, horizon
 
 
 def _stationary_responses(iterated: IteratedGame, leader_tables: np.ndarray, ties: str):
-    leader_values, follower_values, follower_tables = stationary_returns(iterated, leader_tables)
+    leader_values, follower_values, follower_tables = stationary_returns(
+        iterated, leader_tables, check_input=False
+    )
     choice = _pick(leader_values, follower_values, ties, iterated.game, iterated.horizon)
     rows = np.arange(len(leader_tables))
     return (
@@ -197,6 +204,11 @@ def best_responses(
     check_choice("follower class", follower_class, FOLLOWER_CLASSES)
     check_choice("tie rule", ties, TIE_RULES)
     tables = iterated.check_leader_tables(np.atleast_2d(leader_tables))
+    return _best_responses(iterated, tables, follower_class, ties)
+
+
+def _best_responses(iterated: IteratedGame, tables: np.ndarray, follower_class: str, ties: str):
+    """``best_responses`` on checked int tables (L, S) and checked choices."""
     if follower_class == "stationary":
         return _stationary_responses(iterated, tables, ties)
     return _time_aware_responses(iterated, tables, ties)
@@ -209,9 +221,10 @@ def solve_iterated(
 ) -> StackelbergSolution:
     """The exact Stackelberg solution over all deterministic memory-1 leader tables."""
     check_choice("follower class", follower_class, FOLLOWER_CLASSES)
+    check_choice("tie rule", ties, TIE_RULES)
     check_solvable(iterated, iterated.n_contexts, follower_class)  # before listing the tables
-    tables = iterated.leader_tables()
-    policies, leader_values, follower_values = best_responses(
+    tables = iterated.leader_tables()  # every table, valid by construction
+    policies, leader_values, follower_values = _best_responses(
         iterated, tables, follower_class, ties
     )
     # The best table; tables within the leader's tie tolerance of it go to the lowest code.
@@ -238,14 +251,17 @@ def best_response_gap(
     follower_class: FollowerClass = "stationary",
 ) -> np.ndarray:
     """Best achievable follower return minus the return of ``follower_policies`` (B, S, m
-    probabilities or B, S tables) against leader tables (B, S); raw per episode, >= 0."""
+    probabilities or B, S tables) against leader tables (B, S); raw per episode, >= 0.
+    The inputs are checked once, here."""
+    check_choice("follower class", follower_class, FOLLOWER_CLASSES)
     tables = iterated.check_leader_tables(np.atleast_2d(leader_tables))
     policies = np.asarray(follower_policies)
     if policies.ndim < 3:  # deterministic tables, not probabilities
         table = iterated.check_follower_tables(np.atleast_2d(policies))
         policies = np.eye(iterated.n_follower_actions)[table]
-    _, actual = expected_returns(iterated, tables, policies)
-    _, _, best = best_responses(iterated, tables, follower_class)
+    policies = iterated.check_follower_policies(policies, len(tables))
+    _, actual = expected_returns(iterated, tables, policies, check_input=False)
+    _, _, best = _best_responses(iterated, tables, follower_class, "strong")
     return best - actual
 
 

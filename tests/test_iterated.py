@@ -132,3 +132,32 @@ def test_checks_can_be_skipped_only_for_checked_inputs():
     np.testing.assert_array_equal(unchecked, expected_returns(PD, table[None], policies))
     with pytest.raises(ValueError, match=r"shape \(B, S, m\) = \(1, 5, 2\), got \(1, 5, 3\)"):
         expected_returns(PD, table[None], np.full((1, 5, 3), 1 / 3))
+
+
+@pytest.mark.parametrize(
+    ("policy", "bad"),
+    [
+        ([0.7, 0.7], r"\[0.7, 0.7\]"),  # sums to 1.4
+        ([0.2, 0.2], r"\[0.2, 0.2\]"),  # sums to 0.4
+        ([1.5, -0.5], r"\[1.5, -0.5\]"),  # sums to 1, but negative
+        ([np.nan, 1.0], r"\[nan, 1.0\]"),
+        ([np.inf, -np.inf], r"\[inf, -inf\]"),
+    ],
+)
+def test_expected_returns_refuses_policies_that_are_not_distributions(policy, bad):
+    policies = np.full((2, 5, 2), 0.5)
+    policies[1, 3] = policy
+    message = r"probabilities in \[0, 1\] summing to 1 .* episode 1, state 3 has " + bad
+    with pytest.raises(ValueError, match=message):
+        expected_returns(PD, np.zeros((2, 5), int), policies)
+
+
+def test_expected_returns_accepts_float32_rounding_and_refuses_non_numbers():
+    logits = np.random.default_rng(0).normal(size=(3, 5, 2)).astype(np.float32)
+    probabilities = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)  # float32 rounding
+    leader, _ = expected_returns(PD, np.zeros((3, 5), int), probabilities)
+    assert np.isfinite(leader).all()
+    with pytest.raises(ValueError, match="must be probabilities, got dtype bool"):
+        expected_returns(PD, np.zeros((1, 5), int), np.eye(2, dtype=bool)[np.zeros((1, 5), int)])
+    with pytest.raises(ValueError, match=r"leader tables must have shape \(B, S\), got \(5,\)"):
+        expected_returns(PD, np.zeros(5, int), np.full((1, 5, 2), 0.5))

@@ -220,6 +220,30 @@ def test_best_response_gap():
     assert best_response_gap(iterated, tit_for_tat, np.full((1, 5, 2), 0.5))[0] > 0
 
 
+@pytest.mark.parametrize("follower_class", ["stationary", "time_aware"])
+def test_best_response_gap_checks_its_inputs_once(monkeypatch, follower_class):
+    iterated = IteratedGame(make_game("prisoners_dilemma"))
+    tables = iterated.leader_tables()
+    followers = np.random.default_rng(0).integers(0, 2, tables.shape)
+    expected = best_response_gap(iterated, tables, followers, follower_class)
+    checked = []
+    check_tables = IteratedGame._check_tables
+
+    def counting(self, tables, count, who):
+        checked.append(who)
+        return check_tables(self, tables, count, who)
+
+    monkeypatch.setattr(IteratedGame, "_check_tables", counting)
+    gaps = best_response_gap(iterated, tables, followers, follower_class)
+    np.testing.assert_array_equal(gaps, expected)
+    assert checked == ["leader", "follower"]  # was 6 (4 leader, 2 follower) for stationary
+    checked.clear()
+    best_response_gap(iterated, tables, np.eye(2)[followers], follower_class)
+    assert checked == ["leader"]  # probabilities: checked once by check_follower_policies
+    with pytest.raises(ValueError, match="unknown follower class 'myopic'"):
+        best_response_gap(iterated, tables, followers, "myopic")
+
+
 def test_battle_of_the_sexes_one_shot():
     game = make_game(BATTLE_OF_THE_SEXES)
     assert pure_nash_equilibria(game) == [(0, 0), (1, 1)]
