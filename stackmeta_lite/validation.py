@@ -61,8 +61,13 @@ def check_positive_int(name: str, value: int) -> None:
 
 
 def check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
-    """Raise ValueError unless ``value`` is one of ``allowed``."""
-    if not isinstance(value, str) or value not in allowed:
+    """Raise ValueError unless ``value`` is one of the strings ``allowed``."""
+    if not isinstance(value, str):
+        raise ValueError(
+            f"{name} must be a string, one of: {', '.join(allowed)}; got {value!r} "
+            f"({type(value).__name__})"
+        )
+    if value not in allowed:
         raise ValueError(f"unknown {name} {value!r}; allowed: {', '.join(allowed)}")
 
 

@@ -125,3 +125,33 @@ def test_iterated_game_refuses_a_boolean_horizon():
 def test_payoffs_must_be_numbers(payoffs):
     with pytest.raises(ValueError, match="leader payoffs must be a 2-D array of numbers"):
         BimatrixGame(payoffs, np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (True, r"baseline must be a string, one of: none, step, observation; got True \(bool\)"),
+        (False, r"baseline must be a string, one of: none, step, observation; got False"),
+        (None, r"baseline must be a string, one of: none, step, observation; got None"),
+        ("Step", r"unknown baseline 'Step'; allowed: none, step, observation"),
+    ],
+)
+def test_pg_baseline_is_one_of_the_named_strings(value, message):
+    with pytest.raises(ValueError, match=message):
+        PGConfig(baseline=value)
+    assert PGConfig(baseline="observation").baseline == "observation"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (-1, r"learning_starts must be an integer >= 0, got -1$"),
+        (2.0, r"learning_starts must be an integer >= 0, got 2.0 \(float\)"),
+        (True, r"learning_starts must be an integer >= 0, got True \(bool\)"),
+        ("5", r"learning_starts must be an integer >= 0, got '5' \(str\)"),
+    ],
+)
+def test_dqn_learning_starts_shares_the_integer_check(value, message):
+    with pytest.raises(ValueError, match=message):
+        DQNConfig(learning_starts=value)
+    assert DQNConfig(learning_starts=np.int64(0)).learning_starts == 0  # numpy ints pass

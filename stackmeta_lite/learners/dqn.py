@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from stackmeta_lite.validation import check_positive_int, check_range
+from stackmeta_lite.validation import check_integer, check_positive_int, check_range
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,7 @@ class DQNConfig:
             "buffer_size",
         ):
             check_positive_int(name, getattr(self, name))
-        if (
-            isinstance(self.learning_starts, bool)
-            or not isinstance(self.learning_starts, int)
-            or self.learning_starts < 0
-        ):
-            raise ValueError(
-                f"learning_starts must be an integer >= 0, got {self.learning_starts!r}"
-            )
+        check_integer("learning_starts", self.learning_starts, low=0)
         check_range("epsilon_start", self.epsilon_start, 0.0, 1.0)
         check_range("epsilon_end", self.epsilon_end, 0.0, 1.0)
         if self.hidden is not None:
