@@ -77,6 +77,8 @@ def _valid(follower):
 
 
 def test_load_says_what_is_wrong(tmp_path, trained):
+    with pytest.raises(FileNotFoundError, match="no checkpoint at"):
+        load_pair(tmp_path / "missing.pt")
     empty = tmp_path / "empty.pt"
     empty.write_bytes(b"")
     with pytest.raises(ValueError, match=r"empty.pt is empty \(0 bytes\)"):
