@@ -1,4 +1,4 @@
-"""Solutions read as tables (stackmeta_lite.describe) and the one-shot follower reply."""
+"""Solutions read as tables and curves (stackmeta_lite.describe)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from stackmeta_lite.describe import commitment_curve, leader_table_in_words, replay
 from stackmeta_lite.games import BimatrixGame, make_game
 from stackmeta_lite.iterated import IteratedGame
-from stackmeta_lite.solver import follower_reply, solve_iterated
+from stackmeta_lite.solver import solve_iterated
 from stackmeta_lite.widgets import COMMITMENT_EXAMPLE
 
 
@@ -67,28 +67,3 @@ def test_commitment_curve_needs_two_leader_actions():
     game = BimatrixGame(np.zeros((3, 2)), np.zeros((3, 2)))
     with pytest.raises(ValueError, match="2 leader actions"):
         commitment_curve(game, [0.5])
-
-
-@pytest.mark.parametrize("factor", [1e-12, 1.0, 1e12])
-def test_follower_reply_ties_are_relative_to_the_payoff_range(factor):
-    # At p = 1/2 the follower is indifferent up to rounding (1/2 * 1 vs 1/2 * 1), at any scale.
-    game = BimatrixGame(
-        COMMITMENT_EXAMPLE.leader_payoffs * factor, COMMITMENT_EXAMPLE.follower_payoffs * factor
-    )
-    assert follower_reply(game, [0.5, 0.5], "strong").follower_action == 1
-    assert follower_reply(game, [0.5, 0.5], "weak").follower_action == 0
-    # Just off the tie, the reply no longer depends on the rule.
-    assert follower_reply(game, [0.5 + 1e-6, 0.5 - 1e-6], "weak").follower_action == 0
-    assert follower_reply(game, [0.5 + 1e-6, 0.5 - 1e-6], "strong").follower_action == 0
-
-
-def test_follower_reply_with_equal_payoffs_goes_to_the_lowest_index():
-    game = BimatrixGame(np.ones((2, 2)), np.ones((2, 2)))
-    assert follower_reply(game, [0.3, 0.7], "strong").follower_action == 0
-    assert follower_reply(game, [0.3, 0.7], "weak").follower_action == 0
-
-
-@pytest.mark.parametrize("strategy", [[0.5, 0.6], [1.5, -0.5], [np.nan, 1.0], [1.0]])
-def test_follower_reply_refuses_a_strategy_that_is_not_a_distribution(strategy):
-    with pytest.raises(ValueError, match="2 probabilities in \\[0, 1\\] summing to 1"):
-        follower_reply(make_game("chicken"), strategy)

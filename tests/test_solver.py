@@ -307,23 +307,35 @@ def test_problems_under_the_limit_are_solved():
     assert solve_iterated(IteratedGame(make_game("hero"), 1000)).horizon == 1000
 
 
-def test_follower_reply_shares_the_relative_tie_rule():
-    # Commitment example: at p = 1/2 the follower is indifferent between L and R.
+@pytest.mark.parametrize("factor", [1e-12, 1.0, 1e12])
+def test_follower_reply_ties_are_relative_to_the_payoff_range(factor):
+    # Commitment example: at p = 1/2 the follower is indifferent between L and R (up to
+    # rounding), at any scale.
     leader, follower = np.array([[2.0, 4.0], [1.0, 3.0]]), np.array([[1.0, 0.0], [0.0, 1.0]])
-    for factor in (1e-12, 1.0, 1e12):
-        game = BimatrixGame(leader * factor, follower * factor)
-        strong = follower_reply(game, [0.5, 0.5], "strong")
-        weak = follower_reply(game, [0.5, 0.5], "weak")
-        assert (strong.follower_action, weak.follower_action) == (1, 0)
-        assert strong.leader_payoff == pytest.approx(3.5 * factor)
-        assert weak.leader_payoff == pytest.approx(1.5 * factor)
-        # Just off the tie the reply is unique, whatever the rule.
-        assert follower_reply(game, [0.5 + 1e-6, 0.5 - 1e-6], "weak").follower_action == 0
-        assert follower_reply(game, [0.5 - 1e-6, 0.5 + 1e-6], "strong").follower_action == 1
-    with pytest.raises(ValueError, match="probabilities in \\[0, 1\\] summing to 1"):
-        follower_reply(game, [0.7, 0.7])
-    with pytest.raises(ValueError, match="must have 2 probabilities"):
-        follower_reply(game, [1.0])
+    game = BimatrixGame(leader * factor, follower * factor)
+    strong = follower_reply(game, [0.5, 0.5], "strong")
+    weak = follower_reply(game, [0.5, 0.5], "weak")
+    assert (strong.follower_action, weak.follower_action) == (1, 0)
+    assert strong.leader_payoff == pytest.approx(3.5 * factor)
+    assert weak.leader_payoff == pytest.approx(1.5 * factor)
+    # Just off the tie the reply is unique, whatever the rule.
+    for ties in ("strong", "weak"):
+        assert follower_reply(game, [0.5 + 1e-6, 0.5 - 1e-6], ties).follower_action == 0
+        assert follower_reply(game, [0.5 - 1e-6, 0.5 + 1e-6], ties).follower_action == 1
+
+
+def test_follower_reply_with_equal_payoffs_goes_to_the_lowest_index():
+    game = BimatrixGame(np.ones((2, 2)), np.ones((2, 2)))
+    assert follower_reply(game, [0.3, 0.7], "strong").follower_action == 0
+    assert follower_reply(game, [0.3, 0.7], "weak").follower_action == 0
+
+
+@pytest.mark.parametrize(
+    "strategy", [[0.5, 0.6], [0.7, 0.7], [1.5, -0.5], [np.nan, 1.0], [1.0], [0.2, 0.3, 0.5]]
+)
+def test_follower_reply_refuses_a_strategy_that_is_not_a_distribution(strategy):
+    with pytest.raises(ValueError, match=r"must have 2 probabilities in \[0, 1\] summing to 1"):
+        follower_reply(make_game("chicken"), strategy)
 
 
 def test_one_shot_solvers_are_scale_free():
