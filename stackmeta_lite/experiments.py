@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -30,10 +30,11 @@ from stackmeta_lite.leader import (
     train_leader,
 )
 from stackmeta_lite.learners import torch_threads
-from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
 from stackmeta_lite.learners.qlearning import QLearningConfig
+from stackmeta_lite.followers import SearchConfig
 from stackmeta_lite.meta import (
+    FollowerConfig,
     PretrainResult,
     StepCounter,
     follower_policies_for,
@@ -49,9 +50,9 @@ VALUE_TOLERANCE = 0.01
 """A leader 'reaches the optimum' within this many raw payoff units per step (issue target)."""
 GAP_TOLERANCE = 1e-6
 
-FOLLOWER_PRETRAIN = PGConfig(lr=0.05, batch_steps=100, iterations=200, gamma=0.9, baseline=True)
-"""Our meta pre-training: the paper's PG and batches with a per-step baseline, gamma 0.9, lr 0.05
-and 200 iterations (the paper: no baseline, RLlib's gamma 0.99, lr 0.02, 500 iterations)."""
+FOLLOWER_PRETRAIN = SearchConfig()
+"""Our meta pre-training: the reply search, run until every context's search is finished (the
+paper: REINFORCE, ``PGConfig()``; see ``stackmeta_lite.followers``)."""
 LEADER_PPO = PPOConfig(lr=0.008, batch_steps=500, iterations=20)
 """Our PPO leader: the paper's lr, batches of 500 steps instead of 1000, 20 updates."""
 BASELINE_PPO = PPOConfig(lr=0.008, batch_steps=150, iterations=250)
@@ -62,7 +63,7 @@ BASELINE_PPO = PPOConfig(lr=0.008, batch_steps=150, iterations=250)
 class RunConfig:
     """Everything that defines one run besides game, seed and method."""
 
-    follower: PGConfig = FOLLOWER_PRETRAIN
+    follower: FollowerConfig = FOLLOWER_PRETRAIN
     leader: LeaderConfig | None = None  # None: LEADER_PPO, the paper's PG/DQN, BASELINE_PPO
     qlearning: QLearningConfig = field(default_factory=QLearningConfig)
     horizon: int = 10
@@ -109,9 +110,7 @@ def _run(game: str, seed: int, method: str, config: RunConfig) -> pd.DataFrame:
         )
         rows = _baseline_rows(iterated, leader, respond)
     else:
-        pre = pretrain_follower(
-            iterated, config.follower, seed, record_every=config.follower.iterations
-        )
+        pre = pretrain_follower(iterated, config.follower, seed)
         respond = greedy_follower_response(iterated, pre.follower.greedy())
         steps = StepCounter(pre.steps.with_queries, pre.steps.plain)
         leader = train_leader(
@@ -122,9 +121,13 @@ def _run(game: str, seed: int, method: str, config: RunConfig) -> pd.DataFrame:
             pre.follower,
             iterated,
             leader.tables[-1],
-            replace(config.follower, iterations=config.verify_iterations),
+            config.follower,
             seed,
+            iterations=config.verify_iterations,
         )
+        rows["pretrain_tables_exact"] = pre.history[-1]["tables_exact"]
+        rows["verify_steps_with_queries"] = check.steps.with_queries
+        rows["verify_steps_plain"] = check.steps.plain
         rows["finetune_improvement"] = check.finetune_improvement
         rows["verified"] = check.best_responding and check.finetune_improvement <= GAP_TOLERANCE
     table = add_optima(iterated, rows)
@@ -149,6 +152,8 @@ def _baseline_rows(iterated: IteratedGame, leader, respond: QLearningResponse) -
     gaps = best_response_gap(iterated, tables, respond.last_follower_tables)
     rows = _rows(iterated, leader, tables, leader_returns, gaps)
     rows["steps_with_queries"] = rows["steps_plain"]  # no query phase: the conventions agree
+    rows["pretrain_tables_exact"] = np.nan  # no pre-training
+    rows["verify_steps_with_queries"] = rows["verify_steps_plain"] = 0  # no verification phase
     rows["finetune_improvement"] = np.nan
     rows["verified"] = gaps[-1] <= GAP_TOLERANCE
     return rows
@@ -233,13 +238,13 @@ def _pretrain_job(args: tuple) -> PretrainResult:
 def pretrain_sweep(
     games: Sequence[str],
     seeds: Iterable[int],
-    config: PGConfig = FOLLOWER_PRETRAIN,
-    record_every: int = 10,
+    config: FollowerConfig = FOLLOWER_PRETRAIN,
+    record_every: int | None = None,
     workers: int | None = None,
 ) -> tuple[pd.DataFrame, dict[tuple[str, int], PretrainResult]]:
     """Meta pre-training of every (game, seed) on local cores: the learning curves as one tidy
-    table (game, seed, iteration, steps in both conventions, best-response gap per step) and
-    the results, keyed by (game, seed)."""
+    table (game, seed, steps in both conventions, tables exact, mean best-response gap per step,
+    measured every ``record_every`` steps and at the end) and the results, keyed by (game, seed)."""
     jobs = [(game, int(seed), config, record_every) for game in games for seed in seeds]
     for game, seed, _, _ in jobs:
         check_run(game, seed, "meta_ppo")

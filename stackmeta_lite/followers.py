@@ -104,9 +104,7 @@ class ReplySearch:
         """Play one episode of each reply index against its context's leader table; learn the
         return of every reply that agrees with it on the visited states. Returns the returns."""
         follower_tables = self.replies[replies]
-        episode = play_tables(
-            self.iterated, self.iterated.leader_tables(contexts), follower_tables
-        )
+        episode = play_tables(self.iterated, self.iterated.leader_tables(contexts), follower_tables)
         returns = episode["follower_rewards"].sum(axis=1)
         visited = np.zeros(follower_tables.shape, dtype=bool)
         np.put_along_axis(visited, episode["states"], True, axis=1)

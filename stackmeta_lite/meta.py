@@ -245,11 +245,15 @@ def verify(
         if isinstance(config, GradientConfig):
             per_update = config.episodes_per_batch * iterated.steps_per_episode(True)
             tuned = replace(config, max_steps=iterations * per_update, entropy_start=0.0)
-            train_gradient(iterated, tuned, rng, count, policy=copy, contexts=iterated.context(table))
+            train_gradient(
+                iterated, tuned, rng, count, policy=copy, contexts=iterated.context(table)
+            )
         else:
             paper = replace(config or PGConfig(), iterations=iterations)
             train_follower_pg(copy, iterated, paper, rng, leader_tables=table, on_episodes=count)
-        returns_after = expected_returns(iterated, table, follower_policies_for(copy, iterated, table))[1]
+        returns_after = expected_returns(
+            iterated, table, follower_policies_for(copy, iterated, table)
+        )[1]
         improvement = float(returns_after[0] - returns_before[0])
     else:
         improvement = _search_improvement(iterated, follower, table, iterations, count)

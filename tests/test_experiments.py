@@ -6,7 +6,6 @@ from stackmeta_lite.__main__ import main
 from stackmeta_lite.bos import battle_of_the_sexes, outcomes
 from stackmeta_lite.checkpoint import load_pair, save_pair
 from stackmeta_lite.experiments import (
-    FOLLOWER_PRETRAIN,
     RunConfig,
     add_optima,
     pretrain_sweep,
@@ -28,8 +27,8 @@ def test_meta_ppo_reaches_the_exact_value_with_a_verified_follower():
     last = table.iloc[-1]
     assert last["leader_value"] == last["optimum"] == 4.0
     assert last["verified"] and last["best_responding"] and last["at_optimum"]
-    # Steps: pre-training (200 batches of 7 episodes) plus 34 leader episodes per update.
-    assert table["steps_with_queries"].iloc[0] == (200 * 7 + 34) * 15
+    # Steps: pre-training (368 episodes of reply search) plus 34 leader episodes per update.
+    assert table["steps_with_queries"].iloc[0] == (368 + 34) * 15
     assert (table["steps_plain"] * 3 == table["steps_with_queries"] * 2).all()
     summary = steps_to_optimum(table)
     assert summary["success"].item() and summary["steps_with_queries"].item() <= 25_000
@@ -51,7 +50,9 @@ def test_ppo_qlearn_counts_the_inner_loop_steps():
 
 
 def test_unverified_values_are_never_equilibrium_values():
-    table = run("prisoners_delight", 1, "meta_ppo")  # the leader exploits a follower mistake
+    # A gradient follower of the old default with a mistake that the leader exploits.
+    weak = PGConfig(lr=0.05, batch_steps=100, iterations=200, gamma=0.9, baseline=True)
+    table = run("prisoners_delight", 1, "meta_ppo", RunConfig(follower=weak))
     unverified = table[~table["best_responding"]]
     assert len(unverified) > 0 and unverified["equilibrium_value"].isna().all()
     assert not steps_to_optimum(table)["success"].item()
@@ -108,7 +109,7 @@ def test_ray_backend_on_a_local_instance():
 
 def test_checkpoint_round_trip(tmp_path):
     iterated = IteratedGame(make_game("prisoners_dilemma"))
-    follower = pretrain_follower(iterated, FOLLOWER_PRETRAIN, seed=1).follower
+    follower = pretrain_follower(iterated, PGConfig(iterations=20), seed=1).follower
     table = np.array([1, 0, 0, 1, 1])
     save_pair(tmp_path / "pair.pt", iterated, follower, table)
     loaded_game, loaded_follower, loaded_table = load_pair(tmp_path / "pair.pt")
@@ -164,10 +165,10 @@ def test_cli_rejects_bad_values(capsys):
 
 def test_pretrain_sweep_is_tidy_and_matches_single_runs():
     config = PGConfig(iterations=20)
-    history, results = pretrain_sweep(["hero"], [0, 1], config, record_every=10, workers=2)
+    history, results = pretrain_sweep(["hero"], [0, 1], config, record_every=1050, workers=2)
     assert len(history) == 4 and set(history["seed"]) == {0, 1}
-    assert {"steps_with_queries", "steps_plain", "best_response_gap"} <= set(history.columns)
-    single = pretrain_follower(IteratedGame(make_game("hero")), config, 1, 10)
+    assert {"steps_with_queries", "steps_plain", "tables_exact"} <= set(history.columns)
+    single = pretrain_follower(IteratedGame(make_game("hero")), config, 1, 1050)
     np.testing.assert_array_equal(
         results["hero", 1].follower.probabilities(), single.follower.probabilities()
     )
