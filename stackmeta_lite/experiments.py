@@ -21,6 +21,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from stackmeta_lite.baselines import QLearningResponse
+from stackmeta_lite.followers import SearchConfig
 from stackmeta_lite.games import make_game
 from stackmeta_lite.iterated import IteratedGame, expected_returns
 from stackmeta_lite.leader import (
@@ -32,7 +33,6 @@ from stackmeta_lite.leader import (
 from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.learners.ppo import PPOConfig
 from stackmeta_lite.learners.qlearning import QLearningConfig
-from stackmeta_lite.followers import SearchConfig
 from stackmeta_lite.meta import (
     FollowerConfig,
     PretrainResult,

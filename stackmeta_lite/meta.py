@@ -150,7 +150,8 @@ def pretrain_follower(
     config = SearchConfig() if config is None else config
     if not isinstance(config, FollowerConfig):
         raise ValueError(
-            f"config must be a SearchConfig, GradientConfig, ModelConfig or PGConfig, got {config!r}"
+            "config must be a SearchConfig, GradientConfig, ModelConfig or PGConfig, "
+            f"got {config!r}"
         )
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
