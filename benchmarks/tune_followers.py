@@ -24,13 +24,13 @@ from stackmeta_lite.iterated import IteratedGame
 from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.meta import pretrain_follower
 
-SEEDS = (0, 1)  # tuning seeds; headline numbers use 1000-1019
+SEEDS = (0,)  # tuning seeds; headline numbers use 1000-1019
 BUDGET = 40_000  # env steps, paper convention
 OUT = Path(__file__).parent / "results" / "tune_followers.csv"
 STAGES = {  # stage 1: step size and batch; stage 2: exploration and baseline at stage 1's best
     1: [
         GradientConfig(lr=lr, episodes_per_batch=k, max_steps=BUDGET)
-        for lr, k in itertools.product((0.01, 0.03, 0.1), (1, 4))
+        for lr, k in itertools.product((0.01, 0.03, 0.1), (2, 4))
     ],
     2: [
         GradientConfig(lr=0.03, episodes_per_batch=1, max_steps=BUDGET, **change)
@@ -49,8 +49,8 @@ def score(job: tuple) -> dict:
     iterated = IteratedGame(game)
     with torch_threads(1):
         result = pretrain_follower(iterated, config, seed)
-    exact = result.history[-1]["tables_exact"]
-    return {"game": game, "seed": seed, "tables_exact": exact, "all": exact == iterated.n_contexts}
+    last = result.history[-1]
+    return {"game": game, "seed": seed, "tables_exact": last["tables_exact"], "all": last["share_exact"] == 1}
 
 
 def main() -> None:

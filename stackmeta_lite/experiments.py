@@ -125,7 +125,7 @@ def _run(game: str, seed: int, method: str, config: RunConfig) -> pd.DataFrame:
             seed,
             iterations=config.verify_iterations,
         )
-        rows["pretrain_tables_exact"] = pre.history[-1]["tables_exact"]
+        rows["follower_all_exact"] = pre.history[-1]["share_exact"] == 1.0
         rows["verify_steps_with_queries"] = check.steps.with_queries
         rows["verify_steps_plain"] = check.steps.plain
         rows["finetune_improvement"] = check.finetune_improvement
@@ -152,7 +152,7 @@ def _baseline_rows(iterated: IteratedGame, leader, respond: QLearningResponse) -
     gaps = best_response_gap(iterated, tables, respond.last_follower_tables)
     rows = _rows(iterated, leader, tables, leader_returns, gaps)
     rows["steps_with_queries"] = rows["steps_plain"]  # no query phase: the conventions agree
-    rows["pretrain_tables_exact"] = np.nan  # no pre-training
+    rows["follower_all_exact"] = np.nan  # no pre-training
     rows["verify_steps_with_queries"] = rows["verify_steps_plain"] = 0  # no verification phase
     rows["finetune_improvement"] = np.nan
     rows["verified"] = gaps[-1] <= GAP_TOLERANCE

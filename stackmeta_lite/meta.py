@@ -166,6 +166,7 @@ def pretrain_follower(
                 "steps_with_queries": steps.with_queries,
                 "steps_plain": steps.plain,
                 "tables_exact": int((gaps <= EXACT_TOLERANCE).sum()),
+                "share_exact": float((gaps <= EXACT_TOLERANCE).mean()),
                 "best_response_gap": float(gaps.mean()),
             }
         )
