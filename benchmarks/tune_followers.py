@@ -33,12 +33,14 @@ STAGES = {  # stage 1: step size and batch; stage 2: exploration and baseline at
         for lr, k in itertools.product((0.01, 0.03, 0.1), (2, 4))
     ],
     2: [
-        GradientConfig(lr=0.03, episodes_per_batch=1, max_steps=BUDGET, **change)
+        GradientConfig(lr=0.01, episodes_per_batch=2, max_steps=BUDGET, **change)
         for change in (
+            {"lr": 0.003},
+            {"lr": 0.005},
             {"entropy_start": 0.0},
             {"entropy_start": 0.03},
-            {"baseline_rate": 0.03},
             {"baseline_rate": 0.3},
+            {"optimizer": "sgd", "lr": 0.3},
         )
     ],
 }

@@ -35,8 +35,9 @@ from stackmeta_lite.iterated import IteratedGame
 from stackmeta_lite.learners.pg import reinforce_loss
 from stackmeta_lite.learners.policy import CategoricalPolicy, sample_actions
 from stackmeta_lite.solver import best_responses
-from stackmeta_lite.validation import check_positive_int, check_range
+from stackmeta_lite.validation import check_choice, check_positive_int, check_range
 
+OPTIMIZERS = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
 OnEpisodes = Callable[[int], None]
 """``on_episodes(n)``: called after the learner played ``n`` more episodes."""
 
@@ -164,6 +165,7 @@ class GradientConfig:
     ``entropy_start`` to 0 over the budget. Returns-to-go are undiscounted (gamma 1)."""
 
     lr: float = 0.1
+    optimizer: str = "adam"  # "adam" or "sgd" (plain gradient steps on the logits)
     episodes_per_batch: int = 2
     max_steps: int = 40_000
     baseline_rate: float = 0.1
@@ -171,6 +173,7 @@ class GradientConfig:
 
     def __post_init__(self) -> None:
         check_range("lr", self.lr, 0.0, low_open=True)
+        check_choice("optimizer", self.optimizer, tuple(OPTIMIZERS))
         check_positive_int("episodes_per_batch", self.episodes_per_batch)
         check_positive_int("max_steps", self.max_steps)
         check_range("baseline_rate", self.baseline_rate, 0.0, 1.0, low_open=True)
@@ -191,7 +194,7 @@ def train_gradient(
         policy = CategoricalPolicy(iterated.n_follower_observations, iterated.n_follower_actions)
     contexts = np.arange(iterated.n_contexts) if contexts is None else np.asarray(contexts)
     leaders = shuffled_rounds(contexts, rng)
-    optimizer = torch.optim.Adam(policy.parameters(), lr=config.lr)
+    optimizer = OPTIMIZERS[config.optimizer](policy.parameters(), lr=config.lr)
     baseline = np.zeros((iterated.n_contexts, iterated.horizon))
     per_batch = config.episodes_per_batch * iterated.steps_per_episode(with_queries=True)
     updates = max(1, config.max_steps // per_batch)

@@ -31,7 +31,7 @@ from stackmeta_lite.followers import (
 from stackmeta_lite.iterated import IteratedGame, expected_returns
 from stackmeta_lite.learners.pg import PGConfig, discounted_returns, reinforce_loss
 from stackmeta_lite.learners.policy import CategoricalPolicy, sample_actions
-from stackmeta_lite.solver import best_response_gap
+from stackmeta_lite.solver import best_response_gap, stationary_returns
 from stackmeta_lite.validation import check_positive_int
 
 EXACT_TOLERANCE = 1e-6
@@ -97,6 +97,34 @@ def table_gaps(follower: Follower, iterated: IteratedGame) -> np.ndarray:
 def mean_best_response_gap(follower: Follower, iterated: IteratedGame) -> float:
     """Mean over all leader tables of the greedy follower's best-response gap (raw, per step)."""
     return float(table_gaps(follower, iterated).mean())
+
+
+def misses(follower: Follower, iterated: IteratedGame) -> list[dict]:
+    """Anatomy of every leader table on which the greedy follower is not exact: its gap (raw per
+    episode), in how many states its reply differs from the nearest best reply, and
+    whether changing a single state's action would already improve its return (if not, the
+    reply is a local optimum that one-state-at-a-time learning does not leave). Exact returns:
+    a measurement for the book."""
+    _, follower_returns, replies = stationary_returns(iterated, iterated.leader_tables())
+    greedy = follower.greedy()
+    rows = []
+    for context, returns in enumerate(follower_returns):
+        observations = iterated.follower_observation(np.arange(iterated.n_states), context)
+        own = int(reply_codes(iterated, greedy[observations]))
+        gap = returns.max() - returns[own]
+        if gap <= EXACT_TOLERANCE * iterated.horizon:
+            continue
+        differences = (replies != replies[own]).sum(axis=1)
+        best = np.flatnonzero(returns >= returns.max() - 1e-9)
+        rows.append(
+            {
+                "context": context,
+                "gap_per_episode": float(gap),
+                "states_to_change": int(differences[best].min()),
+                "one_change_improves": bool((returns[differences == 1] > returns[own]).any()),
+            }
+        )
+    return rows
 
 
 def train_follower_pg(

@@ -147,6 +147,33 @@ def pretraining_curves(
     return fig
 
 
+def exactness_curves(curves: pd.DataFrame, steps: str = "steps_with_queries") -> Figure:
+    """Follower pre-training against env steps, one line per learner: left the share of leader
+    tables on which the greedy follower is exact (mean over runs, 10-90% band), right the share
+    of runs exact on every table. ``curves``: learner, ``steps``, share_exact, all_exact."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 3.8), sharex=True)
+    for ax, column, label in (
+        (left, "share_exact", "share of leader tables\nwith an exact reply"),
+        (right, "all_exact", "share of pre-trainings exact\non every leader table"),
+    ):
+        sns.lineplot(
+            data=curves.assign(**{column: curves[column].astype(float)}),
+            x=steps,
+            y=column,
+            hue="learner",
+            errorbar=("pi", 80) if column == "share_exact" else None,
+            ax=ax,
+            legend=ax is right,
+        )
+        ax.set_xscale("symlog", linthresh=1000)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel(STEP_LABELS.get(steps, steps))
+        ax.set_ylabel(label)
+    right.legend(title="", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
 def gap_heatmap(gaps: pd.DataFrame, row: str = "game", column: str = "table") -> Figure:
     """Heat map of the exact best-response gap (raw follower payoff per step) of a pre-trained
     follower: one row per ``row`` value, one column per leader table."""
