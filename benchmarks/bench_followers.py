@@ -41,7 +41,9 @@ def main() -> None:
     args = parser.parse_args()
     curves, rows = [], []
     for name, (config, record_every) in LEARNERS.items():
-        seeds = args.seeds if isinstance(config, SearchConfig | ModelConfig) else args.gradient_seeds
+        seeds = (
+            args.seeds if isinstance(config, SearchConfig | ModelConfig) else args.gradient_seeds
+        )
         start = time.perf_counter()
         history, _ = pretrain_sweep(CANONICAL_GAMES, seeds, config, record_every, args.workers)
         seconds = time.perf_counter() - start

@@ -51,8 +51,8 @@ def score(job: tuple) -> dict:
     iterated = IteratedGame(game)
     with torch_threads(1):
         result = pretrain_follower(iterated, config, seed)
-    last = result.history[-1]
-    return {"game": game, "seed": seed, "tables_exact": last["tables_exact"], "all": last["share_exact"] == 1}
+    exact = result.history[-1]["tables_exact"]
+    return {"game": game, "seed": seed, "tables_exact": exact, "all": exact == iterated.n_contexts}
 
 
 def main() -> None:

@@ -1,7 +1,9 @@
 """Experiment runners: one (game, seed, method) run as tidy rows, and sweeps over many of them.
 
-Methods: ``meta_ppo``, ``meta_pg``, ``meta_dqn`` (the paper's Algorithm 1 with that leader) and
-``ppo_qlearn`` (the nested-loop baseline). One row per evaluation point (after each leader
+Methods: ``meta_ppo``, ``meta_pg``, ``meta_dqn`` (the paper's Algorithm 1 with that leader, which
+answers the queries and plays step by step), the ablations ``meta_ppo_table``, ``meta_pg_table``
+and ``meta_dqn_table`` (the leader commits to one sampled table per episode) and ``ppo_qlearn``
+(the nested-loop baseline). One row per evaluation point (after each leader
 update) with: env steps in both conventions (``steps_with_queries``, the paper's, and
 ``steps_plain``), the greedy leader's value per step on the raw 1..4 scale (``leader_value``) and
 per episode centred (``leader_value_centred``), the exact strong and weak stationary optima, the
@@ -23,12 +25,13 @@ from tqdm.auto import tqdm
 from stackmeta_lite.baselines import QLearningResponse
 from stackmeta_lite.followers import SearchConfig
 from stackmeta_lite.games import make_game
-from stackmeta_lite.iterated import IteratedGame, expected_returns
+from stackmeta_lite.iterated import IteratedGame, StepCounter, expected_returns
 from stackmeta_lite.leader import (
     LeaderConfig,
     default_config,
     greedy_follower_response,
     train_leader,
+    train_table_leader,
 )
 from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.learners.ppo import PPOConfig
@@ -36,7 +39,6 @@ from stackmeta_lite.learners.qlearning import QLearningConfig
 from stackmeta_lite.meta import (
     FollowerConfig,
     PretrainResult,
-    StepCounter,
     follower_policies_for,
     pretrain_follower,
     verify,
@@ -44,7 +46,15 @@ from stackmeta_lite.meta import (
 from stackmeta_lite.solver import best_response_gap, solve_iterated
 from stackmeta_lite.validation import check_choice, check_positive_int
 
-METHODS: tuple[str, ...] = ("meta_ppo", "meta_pg", "meta_dqn", "ppo_qlearn")
+META_METHODS: tuple[str, ...] = (
+    "meta_ppo",
+    "meta_pg",
+    "meta_dqn",
+    "meta_ppo_table",
+    "meta_pg_table",
+    "meta_dqn_table",
+)
+METHODS: tuple[str, ...] = (*META_METHODS, "ppo_qlearn")
 BACKENDS: tuple[str, ...] = ("processes", "serial", "ray")
 VALUE_TOLERANCE = 0.01
 """A leader 'reaches the optimum' within this many raw payoff units per step (issue target)."""
@@ -53,9 +63,10 @@ GAP_TOLERANCE = 1e-6
 FOLLOWER_PRETRAIN = SearchConfig()
 """Our meta pre-training: the reply search, run until every context's search is finished (the
 paper: REINFORCE, ``PGConfig()``; see ``stackmeta_lite.followers``)."""
-LEADER_PPO = PPOConfig(lr=0.008, batch_steps=500, iterations=20)
-"""Our PPO leader: the paper's lr, batches of 500 steps instead of 1000, 20 updates."""
-BASELINE_PPO = PPOConfig(lr=0.008, batch_steps=150, iterations=250)
+LEADER_PPO = PPOConfig(lr=0.008, batch_steps=500, iterations=30, epochs=10)
+"""Our PPO leader: the paper's lr, batches of 500 steps instead of 1000, 30 updates of 10 epochs
+(RLlib: 30), seeded random initial logits and a tabular critic (the faithful leader)."""
+BASELINE_PPO = PPOConfig(lr=0.008, batch_steps=150, iterations=250, init_std=0.0)
 """The baseline's PPO leader: 10 leader episodes per update, each costing 81 episodes."""
 
 
@@ -76,11 +87,15 @@ class RunConfig:
     def leader_config(self, method: str) -> LeaderConfig:
         if self.leader is not None:
             return self.leader
-        if method == "meta_ppo":
-            return LEADER_PPO
         if method == "ppo_qlearn":
             return BASELINE_PPO
-        return default_config(method.removeprefix("meta_"))
+        algorithm = leader_algorithm(method)
+        return LEADER_PPO if algorithm == "ppo" else default_config(algorithm)
+
+
+def leader_algorithm(method: str) -> str:
+    """The leader's learner of a method: ``pg``, ``ppo`` or ``dqn``."""
+    return "ppo" if method == "ppo_qlearn" else method.removeprefix("meta_").removesuffix("_table")
 
 
 def check_run(game: str, seed: int, method: str) -> None:
@@ -105,17 +120,20 @@ def _run(game: str, seed: int, method: str, config: RunConfig) -> pd.DataFrame:
     leader_config = config.leader_config(method)
     if method == "ppo_qlearn":
         respond = QLearningResponse(iterated, config.qlearning, np.random.default_rng(seed))
-        leader = train_leader(
+        leader = train_table_leader(
             iterated, respond, "ppo", leader_config, seed, StepCounter(), respond.episode_cost
         )
         rows = _baseline_rows(iterated, leader, respond)
     else:
         pre = pretrain_follower(iterated, config.follower, seed)
-        respond = greedy_follower_response(iterated, pre.follower.greedy())
+        greedy_table = pre.follower.greedy()
         steps = StepCounter(pre.steps.with_queries, pre.steps.plain)
-        leader = train_leader(
-            iterated, respond, method.removeprefix("meta_"), leader_config, seed, steps
-        )
+        algorithm = leader_algorithm(method)
+        if method.endswith("_table"):
+            respond = greedy_follower_response(iterated, greedy_table)
+            leader = train_table_leader(iterated, respond, algorithm, leader_config, seed, steps)
+        else:
+            leader = train_leader(iterated, greedy_table, algorithm, leader_config, seed, steps)
         rows = _meta_rows(iterated, pre.follower, leader)
         check = verify(
             pre.follower,

@@ -32,7 +32,7 @@ import torch
 from stackmeta_lite.batched import play_tables, rollout
 from stackmeta_lite.games import BimatrixGame
 from stackmeta_lite.iterated import IteratedGame
-from stackmeta_lite.learners.pg import reinforce_loss
+from stackmeta_lite.learners.pg import pg_update, returns_to_go
 from stackmeta_lite.learners.policy import CategoricalPolicy, sample_actions
 from stackmeta_lite.solver import best_responses
 from stackmeta_lite.validation import check_choice, check_positive_int, check_range
@@ -164,7 +164,7 @@ class GradientConfig:
     (context, step) with step size ``baseline_rate`` and an entropy bonus that falls linearly from
     ``entropy_start`` to 0 over the budget. Returns-to-go are undiscounted (gamma 1)."""
 
-    lr: float = 0.1
+    lr: float = 0.01
     optimizer: str = "adam"  # "adam" or "sgd" (plain gradient steps on the logits)
     episodes_per_batch: int = 2
     max_steps: int = 40_000
@@ -207,19 +207,17 @@ def train_gradient(
             lambda _t, _s, obs, p=probabilities: sample_actions(p[obs], rng),
         )
         # Undiscounted returns-to-go, minus a running mean per (context, step).
-        returns = np.cumsum(episode["follower_rewards"][:, ::-1], axis=1)[:, ::-1]
+        returns = returns_to_go(torch.as_tensor(episode["follower_rewards"]), 1.0).numpy()
         advantages = returns - baseline[batch]
         np.add.at(baseline, batch, config.baseline_rate * advantages)
-        observations = torch.as_tensor(episode["observations"])
-        log_probs = policy.log_probs(observations, torch.as_tensor(episode["follower_actions"]))
-        loss = reinforce_loss(log_probs, torch.as_tensor(advantages, dtype=torch.float32))
-        entropy_coef = config.entropy_start * (1 - update / updates)
-        if entropy_coef:
-            entropy = torch.distributions.Categorical(logits=policy(observations)).entropy()
-            loss = loss - entropy_coef * entropy.mean()
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+        pg_update(
+            policy,
+            optimizer,
+            torch.as_tensor(episode["observations"]),
+            torch.as_tensor(episode["follower_actions"]),
+            torch.as_tensor(advantages),
+            entropy_coef=config.entropy_start * (1 - update / updates),
+        )
         if on_episodes is not None:
             on_episodes(config.episodes_per_batch)
     return policy

@@ -13,6 +13,7 @@ subtract ``game.offset`` (2.5 for the canonical games), as in training in the pa
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -119,6 +120,24 @@ class IteratedGame:
             return "start"
         leader, follower = divmod(state - 1, self.n_leader_actions)[::-1]
         return f"({self.game.leader_actions[leader]}, {self.game.follower_actions[follower]})"
+
+
+@dataclass
+class StepCounter:
+    """Env steps in both conventions: ``with_queries`` (the paper's, 15 per 2x2 episode) and
+    ``plain`` (10)."""
+
+    with_queries: int = 0
+    plain: int = 0
+
+    def add_episodes(self, iterated: IteratedGame, episodes: int) -> None:
+        self.with_queries += episodes * iterated.steps_per_episode(with_queries=True)
+        self.plain += episodes * iterated.steps_per_episode(with_queries=False)
+
+
+def episodes_per_batch(iterated: IteratedGame, batch_steps: int) -> int:
+    """Complete episodes that make up at least ``batch_steps`` env steps (paper convention)."""
+    return math.ceil(batch_steps / iterated.steps_per_episode(with_queries=True))
 
 
 def _check_actions(actions: np.ndarray, count: int, who: str) -> np.ndarray:

@@ -21,7 +21,7 @@ from stackmeta_lite.learners.pg import PGConfig
 
 
 def tiny_budget() -> TradeBudget:
-    one = PGConfig(lr=0.1, batch_steps=1, iterations=1, baseline=True)
+    one = PGConfig(lr=0.1, batch_steps=1, iterations=1, baseline="observation")
     return TradeBudget(follower=one, leader=one, verify=one, eval_games=1)
 
 

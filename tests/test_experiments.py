@@ -50,9 +50,9 @@ def test_ppo_qlearn_counts_the_inner_loop_steps():
 
 
 def test_unverified_values_are_never_equilibrium_values():
-    # A gradient follower of the old default with a mistake that the leader exploits.
-    weak = PGConfig(lr=0.05, batch_steps=100, iterations=200, gamma=0.9, baseline=True)
-    table = run("prisoners_delight", 1, "meta_ppo", RunConfig(follower=weak))
+    # The old table-committing leader from zero logits exploits a follower mistake here.
+    old_leader = RunConfig(leader=PPOConfig(batch_steps=500, iterations=20, init_std=0.0))
+    table = run("prisoners_delight", 1, "meta_ppo_table", old_leader)
     unverified = table[~table["best_responding"]]
     assert len(unverified) > 0 and unverified["equilibrium_value"].isna().all()
     assert not steps_to_optimum(table)["success"].item()

@@ -31,7 +31,7 @@ from stackmeta_lite.atari.market import REJECT
 from stackmeta_lite.atari.orders import ORDERS, Order
 from stackmeta_lite.atari.trade_only import TradeOnlyEnv
 from stackmeta_lite.budget import is_ci
-from stackmeta_lite.learners.pg import PGConfig, reinforce_loss
+from stackmeta_lite.learners.pg import PGConfig, pg_update
 from stackmeta_lite.learners.policy import CategoricalPolicy, sample_actions
 from stackmeta_lite.validation import check_choice, check_positive_int
 
@@ -64,7 +64,9 @@ def budget_for(order: str, ci: bool) -> TradeBudget:
     pretrain = {"seller": 6, "buyer": 20}[order] if ci else {"seller": 30, "buyer": 100}[order]
 
     def pg(iterations: int) -> PGConfig:
-        return PGConfig(lr=0.1, batch_steps=300 * games, iterations=iterations, baseline=True)
+        return PGConfig(
+            lr=0.1, batch_steps=300 * games, iterations=iterations, baseline="observation"
+        )
 
     return TradeBudget(
         follower=pg(pretrain),
@@ -108,18 +110,6 @@ class Trainer:
         return played
 
 
-def greedy_probs(policy: CategoricalPolicy) -> np.ndarray:
-    """One-hot probabilities of the policy's greedy actions (exploration off)."""
-    return np.eye(policy.net.out_features)[policy.greedy()]
-
-
-def per_observation_baseline(observations: np.ndarray, credits: np.ndarray) -> np.ndarray:
-    """The batch mean credit of each decision's observation (a baseline per table row)."""
-    totals = np.bincount(observations, credits)
-    counts = np.bincount(observations)
-    return (totals / np.maximum(counts, 1))[observations]
-
-
 def train_follower(
     trainer: Trainer,
     follower: CategoricalPolicy,
@@ -128,7 +118,7 @@ def train_follower(
     record: Callable[[Batch, int], dict],
 ) -> list[dict]:
     """REINFORCE on the follower's decisions, each weighted by its bullet's credit (minus the
-    batch mean of its observation if ``config.baseline``); one ``record`` row per update."""
+    ``config.baseline``, e.g. the batch mean of its observation); one ``record`` row per update."""
     optimizer = torch.optim.Adam(follower.parameters(), lr=config.lr)
     rows = []
     for update in range(config.iterations):
@@ -138,14 +128,14 @@ def train_follower(
             np.concatenate(part) for part in zip(*decided, strict=True)
         )
         if len(observations):
-            if config.baseline:
-                credits = credits - per_observation_baseline(observations, credits)
-            log_probs = follower.log_probs(
-                torch.from_numpy(observations), torch.from_numpy(actions)
+            pg_update(
+                follower,
+                optimizer,
+                torch.from_numpy(observations),
+                torch.from_numpy(actions),
+                torch.from_numpy(credits),
+                config.baseline,
             )
-            optimizer.zero_grad()
-            reinforce_loss(log_probs, torch.from_numpy(credits).float()).backward()
-            optimizer.step()
         rows.append(record(batch, update))
     return rows
 
@@ -157,10 +147,10 @@ def train_leader(
     config: PGConfig,
     record: Callable[[Batch, int], dict],
 ) -> list[dict]:
-    """REINFORCE on the leader's per-game answers, weighted by its game reward (minus the batch
-    mean if ``config.baseline``), against the greedy follower; one ``record`` row per update."""
+    """REINFORCE on the leader's per-game answers, each weighted by its game reward (minus the
+    ``config.baseline``), against the greedy follower; one ``record`` row per update."""
     optimizer = torch.optim.Adam(leader.parameters(), lr=config.lr)
-    order, follower_probs = trainer.order, greedy_probs(follower)
+    order, follower_probs = trainer.order, follower.greedy_probabilities()
     queries = torch.arange(order.n_queries)
     rows = []
     for update in range(config.iterations):
@@ -169,14 +159,16 @@ def train_leader(
             config.batch_steps, lambda p=probs: sample_actions(p, trainer.rng), follower_probs
         )
         answers = torch.from_numpy(np.stack([a for a, _ in batch]))
-        returns = np.array([game.rewards[order.leader_index] for _, game in batch])
-        if config.baseline:
-            returns = returns - returns.mean()
-        log_probs = leader.log_probs(queries.repeat(len(batch)), answers.ravel())
-        weights = torch.from_numpy(returns).float().repeat_interleave(order.n_queries)
-        optimizer.zero_grad()
-        reinforce_loss(log_probs, weights).backward()
-        optimizer.step()
+        rewards = [game.rewards[order.leader_index] for _, game in batch]
+        returns = torch.tensor(rewards, dtype=torch.float64)
+        pg_update(
+            leader,
+            optimizer,
+            queries.repeat(len(batch)),
+            answers.ravel(),
+            returns.repeat_interleave(order.n_queries),
+            config.baseline,
+        )
         rows.append(record(batch, update))
     return rows
 
@@ -263,7 +255,7 @@ def run_experiment(order: str, seed: int, budget: TradeBudget | None = None) -> 
     eval_seeds = trainer.rng.integers(2**31, size=budget.eval_games)
 
     def evaluate(phase: str, policy: CategoricalPolicy) -> dict:
-        batch = trainer.batch(0, lambda: committed, greedy_probs(policy), seeds=eval_seeds)
+        batch = trainer.batch(0, lambda: committed, policy.greedy_probabilities(), seeds=eval_seeds)
         return record(phase, policy)(batch, 0)
 
     before = evaluate("eval", follower)
