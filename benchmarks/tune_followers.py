@@ -13,7 +13,7 @@ import argparse
 import itertools
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +33,7 @@ STAGES = {  # stage 1: step size and batch; stage 2: exploration and baseline at
         for lr, k in itertools.product((0.01, 0.03, 0.1), (2, 4))
     ],
     2: [
-        GradientConfig(lr=0.01, episodes_per_batch=2, max_steps=BUDGET, **change)
+        replace(GradientConfig(lr=0.01, episodes_per_batch=2, max_steps=BUDGET), **change)
         for change in (
             {"lr": 0.003},
             {"lr": 0.005},
