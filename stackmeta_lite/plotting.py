@@ -23,6 +23,9 @@ METHOD_LABELS: dict[str, str] = {
     "meta_ppo": "PPO + meta-RL follower",
     "meta_pg": "PG + meta-RL follower",
     "meta_dqn": "DQN + meta-RL follower",
+    "meta_ppo_table": "PPO committing to a table + meta-RL follower (ablation)",
+    "meta_pg_table": "PG committing to a table + meta-RL follower (ablation)",
+    "meta_dqn_table": "DQN committing to a table + meta-RL follower (ablation)",
     "ppo_qlearn": "PPO + Q-learn (Brero et al.)",
 }
 """Legend names of the experiment methods."""
@@ -351,6 +354,30 @@ def benchmark(
         bbox_to_anchor=(0.5, 1.0),
     )
     fig.tight_layout(rect=(0.01, 0.0, 1, 1 - 0.3 / (2.7 * nrows)))
+    return fig
+
+
+def paired_steps(pairs: pd.DataFrame, method: str, baseline: str) -> Figure:
+    """One dot per (game, seed) run by both methods: env steps to the exact optimum of
+    ``baseline`` (x) against ``method`` (y), log scales, failed runs on the outer edge; below the
+    diagonal ``method`` needed fewer steps. ``pairs`` as from ``summaries.paired``."""
+    finite = pairs[[method, baseline]].replace(np.inf, np.nan)
+    edge = float(np.nanmax(finite.to_numpy())) * 3
+    data = pairs.assign(
+        **{column: pairs[column].replace(np.inf, edge) for column in (method, baseline)}
+    )
+    fig, ax = plt.subplots(figsize=(6.4, 4.6))
+    sns.scatterplot(data=data, x=baseline, y=method, hue="game", style="game", ax=ax, s=45)
+    low = float(data[[method, baseline]].min().min()) / 2
+    ax.plot([low, edge], [low, edge], color="black", linewidth=1, linestyle="--")
+    ax.axhline(edge, color="grey", linewidth=0.8, linestyle=":")
+    ax.axvline(edge, color="grey", linewidth=0.8, linestyle=":")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(f"{METHOD_LABELS.get(baseline, baseline)}: env steps to the optimum")
+    ax.set_ylabel(f"{METHOD_LABELS.get(method, method)}:\nenv steps to the optimum")
+    ax.legend(title="", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False, fontsize=8)
+    fig.tight_layout()
     return fig
 
 
