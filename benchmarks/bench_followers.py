@@ -3,8 +3,10 @@ follower exact on every leader table, and the curve of exactness against env ste
 search (default), the tuned gradient learner, the paper's PG and the model-based reference.
 
 Exactness is measured with the exact solver after and during training; no learner reads it.
-Run: python benchmarks/bench_followers.py [--seeds 1000-1019] [--gradient-seeds 1000-1019]
-Writes benchmarks/results/follower_curves.csv (one row per checkpoint) and follower_summary.csv.
+Run: python benchmarks/bench_followers.py [--seeds 1000-1019] [--gradient-seeds 1000-1001]
+         [--learners NAME ...]
+Updates benchmarks/results/follower_curves.csv (one row per checkpoint) and follower_summary.csv
+(one row per learner), replacing the rows of the learners it runs.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from stackmeta_lite.games import CANONICAL_GAMES
 from stackmeta_lite.learners.pg import PGConfig
 
 RESULTS = Path(__file__).parent / "results"
-GRADIENT = GradientConfig(max_steps=160_000)
+GRADIENT = GradientConfig(max_steps=80_000)
 """The tuned gradient learner (benchmarks/tune_followers.py) with the budget of the curve."""
 LEARNERS = {
     "reply search": (SearchConfig(), 500),
@@ -36,11 +38,13 @@ LEARNERS = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seeds", type=_seeds, default=_seeds("1000-1019"))
-    parser.add_argument("--gradient-seeds", type=_seeds, default=_seeds("1000-1019"))
+    parser.add_argument("--gradient-seeds", type=_seeds, default=_seeds("1000-1001"))
+    parser.add_argument("--learners", nargs="+", choices=list(LEARNERS), default=list(LEARNERS))
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     curves, rows = [], []
-    for name, (config, record_every) in LEARNERS.items():
+    for name in args.learners:
+        config, record_every = LEARNERS[name]
         seeds = (
             args.seeds if isinstance(config, SearchConfig | ModelConfig) else args.gradient_seeds
         )
@@ -64,10 +68,17 @@ def main() -> None:
         )
         print(rows[-1], flush=True)
     RESULTS.mkdir(exist_ok=True)
-    pd.concat(curves, ignore_index=True).to_csv(RESULTS / "follower_curves.csv", index=False)
-    summary = pd.DataFrame(rows)
-    summary.to_csv(RESULTS / "follower_summary.csv", index=False)
-    print(summary.to_string(index=False))
+    update(RESULTS / "follower_curves.csv", pd.concat(curves, ignore_index=True))
+    print(update(RESULTS / "follower_summary.csv", pd.DataFrame(rows)).to_string(index=False))
+
+
+def update(path: Path, new: pd.DataFrame) -> pd.DataFrame:
+    """Write ``new`` to ``path``, keeping the rows of other learners already there."""
+    if path.exists():
+        old = pd.read_csv(path)
+        new = pd.concat([old[~old["learner"].isin(new["learner"])], new], ignore_index=True)
+    new.to_csv(path, index=False)
+    return new
 
 
 if __name__ == "__main__":
