@@ -117,7 +117,7 @@ class ReplySearch:
     def best_replies(self) -> np.ndarray:
         """Per context, the reply with the best known return (reply 0 where nothing is known)."""
         known = np.where(np.isnan(self.returns), -np.inf, self.returns)
-        return known.argmax(axis=1)
+        return known.shape[1] - 1 - known[:, ::-1].argmax(axis=1)
 
     def greedy(self) -> np.ndarray:
         """The greedy table over observations, shape (n_follower_observations,)."""
