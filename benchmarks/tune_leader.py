@@ -49,8 +49,9 @@ STAGES = {
         {"value_lr": 0.01},
     ],
 }
-STAGE_GAMES = {1: CANONICAL_GAMES, 2: ("prisoners_dilemma",)}
-STAGE_SEEDS = {1: SEEDS, 2: tuple(range(6))}
+STAGES[3] = [{"init_std": 0.3}, {"init_std": 0.1}]  # stage 2's winner on all games
+STAGE_GAMES = {1: CANONICAL_GAMES, 2: ("prisoners_dilemma",), 3: CANONICAL_GAMES}
+STAGE_SEEDS = {1: SEEDS, 2: tuple(range(6)), 3: tuple(range(5))}
 
 
 def main() -> None:

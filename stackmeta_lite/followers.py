@@ -115,7 +115,11 @@ class ReplySearch:
         return returns
 
     def best_replies(self) -> np.ndarray:
-        """Per context, the reply with the best known return (reply 0 where nothing is known)."""
+        """Per context, the reply with the best known return. Ties (replies that differ only in
+        states the leader's table never reaches, say) go to the last reply in code order: the
+        highest action, D in the canonical games, in every state no episode decided. It matters
+        only when a leader deviates from its answers, as the step-wise leader does while it
+        explores (benchmarks/tune_leader.py, stage 2)."""
         known = np.where(np.isnan(self.returns), -np.inf, self.returns)
         return known.shape[1] - 1 - known[:, ::-1].argmax(axis=1)
 
