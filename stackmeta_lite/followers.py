@@ -92,6 +92,8 @@ class ReplySearch:
         self.iterated = iterated
         self.replies = all_replies(iterated)
         self.returns = np.full((iterated.n_contexts, len(self.replies)), np.nan)
+        shape = (iterated.n_leader_actions, iterated.n_follower_actions)
+        self.cell_rewards = np.full(shape, np.nan)  # follower reward of each joint action seen
 
     def finished(self) -> np.ndarray:
         """Per context: True once every reply's return is known."""
@@ -107,6 +109,8 @@ class ReplySearch:
         follower_tables = self.replies[replies]
         episode = play_tables(self.iterated, self.iterated.leader_tables(contexts), follower_tables)
         returns = episode["follower_rewards"].sum(axis=1)
+        cells = (episode["leader_actions"], episode["follower_actions"])
+        self.cell_rewards[cells] = episode["follower_rewards"]
         visited = np.zeros(follower_tables.shape, dtype=bool)
         np.put_along_axis(visited, episode["states"], True, axis=1)
         same_path = ((self.replies[None] == follower_tables[:, None]) | ~visited[:, None]).all(-1)
@@ -115,13 +119,16 @@ class ReplySearch:
         return returns
 
     def best_replies(self) -> np.ndarray:
-        """Per context, the reply with the best known return. Ties (replies that differ only in
-        states the leader's table never reaches, say) go to the last reply in code order: the
-        highest action, D in the canonical games, in every state no episode decided. It matters
-        only when a leader deviates from its answers, as the step-wise leader does while it
-        explores (benchmarks/tune_leader.py, stage 2)."""
+        """Per context, the reply with the best known return. Among equally good replies (they
+        differ only in states the leader's table never leads to, say) the one whose actions are
+        the best immediate replies, by the rewards seen so far, to the leader's answer in each
+        state. That choice matters only when a leader deviates from its answers, as the
+        step-wise leader does while it explores (see benchmarks/tune_leader.py)."""
         known = np.where(np.isnan(self.returns), -np.inf, self.returns)
-        return known.shape[1] - 1 - known[:, ::-1].argmax(axis=1)
+        best = known >= known.max(axis=1, keepdims=True)
+        answers = self.iterated.leader_tables()  # (contexts, S)
+        immediate = np.nan_to_num(self.cell_rewards)[answers[:, None, :], self.replies[None]]
+        return np.where(best, immediate.sum(axis=2), -np.inf).argmax(axis=1)
 
     def greedy(self) -> np.ndarray:
         """The greedy table over observations, shape (n_follower_observations,)."""
