@@ -52,8 +52,14 @@ STAGES = {
 # Stage 3, after the follower's tie-break changed again (best immediate reply in undecided
 # states): stage 2's winner and the base on all games.
 STAGES[3] = [{"init_std": 0.3}, {}]
-STAGE_GAMES = {1: CANONICAL_GAMES, 2: ("prisoners_dilemma",), 3: CANONICAL_GAMES}
-STAGE_SEEDS = {1: SEEDS, 2: tuple(range(6)), 3: tuple(range(5))}
+STAGES[4] = [{"init_std": 0.1}, {"init_std": 0.3, "entropy_coef": 0.01}]  # around the best
+STAGE_GAMES = {
+    1: CANONICAL_GAMES,
+    2: ("prisoners_dilemma",),
+    3: CANONICAL_GAMES,
+    4: CANONICAL_GAMES,
+}
+STAGE_SEEDS = {1: SEEDS, 2: tuple(range(6)), 3: tuple(range(5)), 4: tuple(range(5))}
 
 
 def main() -> None:
