@@ -75,7 +75,7 @@ def main() -> None:
                     "share_all_exact": runs["all"].mean(),
                     "mean_tables_exact": runs["tables_exact"].mean(),
                     "min_tables_exact": runs["tables_exact"].min(),
-                    "cpu_seconds": 2 * (time.perf_counter() - start),
+                    "wall_seconds": time.perf_counter() - start,
                 }
             )
             print(rows[-1], flush=True)

@@ -54,16 +54,20 @@ def overall(runs: pd.DataFrame) -> pd.DataFrame:
 
 def paired(runs: pd.DataFrame, method: str, baseline: str, steps: str) -> pd.DataFrame:
     """One row per (game, seed) run by both methods: their steps to the optimum (a failed run
-    counts as never, i.e. infinitely many steps) and whether ``method`` needed fewer."""
-    wide = runs.pivot_table(index=["game", "seed"], columns="method", values=steps, dropna=False)
-    wide = wide[[method, baseline]].fillna(np.inf)
-    both = runs[runs["method"].isin([method, baseline])]
-    success = both.pivot_table(index=["game", "seed"], columns="method", values="success")
-    wide["fewer_steps"] = wide[method] < wide[baseline]
-    wide["ratio"] = wide[baseline] / wide[method]
-    wide[f"{method}_success"] = success[method].astype(bool)
-    wide[f"{baseline}_success"] = success[baseline].astype(bool)
-    return wide.reset_index()
+    counts as never, i.e. infinitely many steps), whether each succeeded, whether ``method``
+    needed fewer steps and the ratio of ``baseline``'s steps to ``method``'s."""
+    keys = ["game", "seed"]
+    sides = [
+        runs.loc[runs["method"] == name, [*keys, steps, "success"]].rename(
+            columns={steps: name, "success": f"{name}_success"}
+        )
+        for name in (method, baseline)
+    ]
+    both = sides[0].merge(sides[1], on=keys)
+    both[[method, baseline]] = both[[method, baseline]].fillna(np.inf)
+    both["fewer_steps"] = both[method] < both[baseline]
+    both["ratio"] = both[baseline] / both[method]
+    return both
 
 
 def exactness_curve(history: pd.DataFrame, grid: np.ndarray, steps: str) -> pd.DataFrame:
