@@ -2,13 +2,16 @@
 
 Methods: ``meta_ppo``, ``meta_pg``, ``meta_dqn`` (the paper's Algorithm 1 with that leader, which
 answers the queries and plays step by step), the ablations ``meta_ppo_table``, ``meta_pg_table``
-and ``meta_dqn_table`` (the leader commits to one sampled table per episode) and ``ppo_qlearn``
-(the nested-loop baseline). One row per evaluation point (after each leader
-update) with: env steps in both conventions (``steps_with_queries``, the paper's, and
-``steps_plain``), the greedy leader's value per step on the raw 1..4 scale (``leader_value``) and
-per episode centred (``leader_value_centred``), the exact strong and weak stationary optima, the
-follower's exact best-response gap (raw, per step) and ``equilibrium_value``, which is the leader
-value only where the follower best-responds and NaN elsewhere.
+and ``meta_dqn_table`` (the leader commits to one sampled table per episode), ``ppo_qlearn`` (the
+nested-loop baseline with the same step-wise PPO leader, which a fresh Q-learner learns against
+in every leader episode) and its ablation ``ppo_qlearn_table``.
+
+One row per evaluation point (after each leader update) with: env steps in both conventions
+(``steps_with_queries``, the paper's, and ``steps_plain``), the greedy leader's value per step on
+the raw 1..4 scale (``leader_value``) and per episode centred (``leader_value_centred``), the exact
+strong and weak stationary optima, the follower's exact best-response gap (raw, per step) and
+``equilibrium_value``, which is the leader value only where the follower best-responds and NaN
+elsewhere.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from tqdm.auto import tqdm
 
 from stackmeta_lite.baselines import QLearningResponse
 from stackmeta_lite.followers import SearchConfig
-from stackmeta_lite.games import make_game
+from stackmeta_lite.games import game_name, make_game
 from stackmeta_lite.iterated import IteratedGame, StepCounter, expected_returns
 from stackmeta_lite.leader import (
     LeaderConfig,
@@ -54,7 +57,7 @@ META_METHODS: tuple[str, ...] = (
     "meta_pg_table",
     "meta_dqn_table",
 )
-METHODS: tuple[str, ...] = (*META_METHODS, "ppo_qlearn")
+METHODS: tuple[str, ...] = (*META_METHODS, "ppo_qlearn", "ppo_qlearn_table")
 BACKENDS: tuple[str, ...] = ("processes", "serial", "ray")
 VALUE_TOLERANCE = 0.01
 """A leader 'reaches the optimum' within this many raw payoff units per step (issue target)."""
@@ -67,8 +70,9 @@ LEADER_PPO = PPOConfig(lr=0.008, batch_steps=500, iterations=40, epochs=10, init
 """Our PPO leader: the paper's lr, batches of 500 steps instead of 1000, 40 updates of 10 epochs
 (RLlib: 30), seeded random initial logits of std 0.1 and a tabular critic (the faithful leader;
 tuned in benchmarks/tune_leader.py on seeds 0-5)."""
-BASELINE_PPO = PPOConfig(lr=0.008, batch_steps=150, iterations=250, init_std=0.0)
-"""The baseline's PPO leader: 10 leader episodes per update, each costing 81 episodes."""
+BASELINE_PPO = PPOConfig(lr=0.008, batch_steps=150, iterations=250)
+"""The baseline's PPO leader: 10 leader episodes per update, each costing 81 episodes (80 of
+Q-learning against the leader's current policy, then the leader's own)."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ class RunConfig:
     def leader_config(self, method: str) -> LeaderConfig:
         if self.leader is not None:
             return self.leader
-        if method == "ppo_qlearn":
+        if method.startswith("ppo_qlearn"):
             return BASELINE_PPO
         algorithm = leader_algorithm(method)
         return LEADER_PPO if algorithm == "ppo" else default_config(algorithm)
@@ -96,12 +100,14 @@ class RunConfig:
 
 def leader_algorithm(method: str) -> str:
     """The leader's learner of a method: ``pg``, ``ppo`` or ``dqn``."""
-    return "ppo" if method == "ppo_qlearn" else method.removeprefix("meta_").removesuffix("_table")
+    if method.startswith("ppo_qlearn"):
+        return "ppo"
+    return method.removeprefix("meta_").removesuffix("_table")
 
 
 def check_run(game: str, seed: int, method: str) -> None:
     """Fail before training on an unknown game or method, or a bad seed."""
-    make_game(game)
+    game_name(game)
     check_choice("method", method, METHODS)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
@@ -111,6 +117,7 @@ def run(
     game: str, seed: int, method: str = "meta_ppo", config: RunConfig = RunConfig()
 ) -> pd.DataFrame:
     """One run as a tidy table, one row per leader update (see the module docstring)."""
+    game = game_name(game)
     check_run(game, seed, method)
     with torch_threads(1):
         return _run(game, seed, method, config)
@@ -119,11 +126,14 @@ def run(
 def _run(game: str, seed: int, method: str, config: RunConfig) -> pd.DataFrame:
     iterated = IteratedGame(make_game(game), config.horizon)
     leader_config = config.leader_config(method)
-    if method == "ppo_qlearn":
+    if method.startswith("ppo_qlearn"):
         respond = QLearningResponse(iterated, config.qlearning, np.random.default_rng(seed))
-        leader = train_table_leader(
-            iterated, respond, "ppo", leader_config, seed, StepCounter(), respond.episode_cost
-        )
+        if method.endswith("_table"):
+            leader = train_table_leader(
+                iterated, respond, "ppo", leader_config, seed, StepCounter(), respond.episode_cost
+            )
+        else:
+            leader = train_leader(iterated, respond, "ppo", leader_config, seed, StepCounter())
         rows = _baseline_rows(iterated, leader, respond)
     else:
         pre = pretrain_follower(iterated, config.follower, seed)
@@ -159,7 +169,7 @@ def _run(game: str, seed: int, method: str, config: RunConfig) -> pd.DataFrame:
 def _meta_rows(iterated: IteratedGame, follower, leader) -> pd.DataFrame:
     tables = np.array(leader.tables)
     policies = follower_policies_for(follower, iterated, tables)
-    leader_returns, _ = expected_returns(iterated, tables, policies)
+    leader_returns, _ = expected_returns(iterated, tables, policies, check_input=False)
     gaps = best_response_gap(iterated, tables, policies)
     return _rows(iterated, leader, tables, leader_returns, gaps)
 

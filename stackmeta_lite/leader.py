@@ -5,17 +5,24 @@ answers the queries by sampling its policy in every state (reward 0), the follow
 answers as its context and plays greedily, and the leader then plays by sampling its policy in
 each visited state (centred rewards): 5 + 10 decisions per 2x2 episode. The leader depends on the
 follower only through its greedy table over the follower's observations, so any follower learner
-plugs in.
+plugs in; a ``Follower`` that does not see the answers (the PPO+Q-learn baseline's fresh
+Q-learners) makes the leader skip the queries: 10 decisions per episode.
 
 The ablation (``train_table_leader``) commits to one sampled table per episode and plays by it;
 PG and PPO then treat the episode as one decision whose log-probability is the sum over the
 answered states and whose reward is the centred episode return.
+
+Answers and play actions are independent samples of one policy, so changing a state's answer
+alone, or its play alone, can lower the return where changing both raises it (in hero's start
+state against a best-responding follower). Gradient leaders can stall there; the ablation, which
+plays what it answered, has no such local optima.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import torch
@@ -30,10 +37,10 @@ from stackmeta_lite.validation import check_choice
 
 LEADER_METHODS: tuple[str, ...] = ("pg", "ppo", "dqn")
 LEADER_PG = PGConfig(
-    lr=0.156, batch_steps=100, iterations=1200, gamma=1.0, baseline="step", init_std=1.0
+    lr=0.156, batch_steps=100, iterations=1200, gamma=1.0, baseline="step", init_std=0.01
 )
 """The paper's Table 1 leader PG, with a batch-mean baseline per decision (ours) and seeded
-random initial logits."""
+random initial logits of std 0.01 (CleanRL's policy-head scale): a near-uniform start."""
 
 LeaderConfig = PGConfig | PPOConfig | DQNConfig
 FollowerResponse = Callable[[np.ndarray], np.ndarray]
@@ -87,6 +94,33 @@ def greedy_follower_response(iterated: IteratedGame, greedy_table: np.ndarray) -
     return respond
 
 
+class Follower(Protocol):
+    """What the step-wise leader plays against."""
+
+    queried: bool  # does the follower see the leader's answers (then the leader answers)?
+    episode_cost: int  # episodes of env steps that one leader episode costs
+
+    def reply(self, answers: np.ndarray, leader_probabilities: np.ndarray) -> np.ndarray:
+        """The follower's table (B, S) for each episode, given the answers (B, S) and the
+        leader's policy (S, n)."""
+        ...
+
+
+@dataclass(frozen=True)
+class ContextualFollower:
+    """A frozen contextual follower playing its greedy table (one action per observation)."""
+
+    iterated: IteratedGame
+    greedy_table: np.ndarray
+    queried = True
+    episode_cost = 1
+
+    def reply(self, answers: np.ndarray, leader_probabilities: np.ndarray) -> np.ndarray:
+        contexts = self.iterated.context(answers, check_input=False)  # sampled: valid
+        states = np.arange(self.iterated.n_states)
+        return self.greedy_table[self.iterated.follower_observation(states, contexts[:, None])]
+
+
 @dataclass
 class LeaderRun:
     """After each update: the leader's greedy table, the steps spent so far (with queries,
@@ -104,16 +138,18 @@ class LeaderRun:
 
 def train_leader(
     iterated: IteratedGame,
-    follower_table: np.ndarray,
+    follower: np.ndarray | Follower,
     method: str = "ppo",
     config: LeaderConfig | None = None,
     seed: int = 0,
     steps: StepCounter | None = None,
 ) -> LeaderRun:
     """The faithful leader (see the module docstring) against a follower's greedy table (one
-    action per follower observation); ``steps`` continues a count (e.g. pre-training)."""
+    action per follower observation) or a ``Follower``; ``steps`` continues a count (e.g.
+    pre-training)."""
     config = _checked_config(method, config)
-    greedy_table = check_follower_table(iterated, follower_table)
+    if isinstance(follower, np.ndarray):
+        follower = ContextualFollower(iterated, check_follower_table(iterated, follower))
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     steps = steps or StepCounter()
@@ -121,11 +157,11 @@ def train_leader(
 
         def play(agent: QueryDQN, answers: np.ndarray) -> np.ndarray:
             probabilities = agent.policy_probabilities()
-            episode = _play(iterated, greedy_table, answers, probabilities, rng)
+            episode = _play_stepwise(iterated, follower, answers, probabilities, rng)
             return episode["leader_rewards"].sum(axis=1)
 
-        return _train_dqn(iterated, play, config, rng, steps, episode_cost=1)
-    return _train_stepwise_policy(iterated, greedy_table, method, config, rng, steps)
+        return _train_dqn(iterated, play, config, rng, steps, follower.episode_cost)
+    return _train_stepwise_policy(iterated, follower, method, config, rng, steps)
 
 
 def _optimizer(policy, critic, config) -> torch.optim.Adam:
@@ -134,39 +170,45 @@ def _optimizer(policy, critic, config) -> torch.optim.Adam:
     return torch.optim.Adam(policy.parameters(), lr=config.lr)
 
 
-def _play(iterated, greedy_table, answers, probabilities, rng) -> dict[str, np.ndarray]:
-    """One episode per row of ``answers``: the greedy follower sees them, the leader samples
-    ``probabilities`` (S, n) in each visited state. Centred rewards."""
+def _play_stepwise(iterated, follower, answers, probabilities, rng) -> dict[str, np.ndarray]:
+    """One episode per row of ``answers`` against the follower's reply to them; the leader
+    samples ``probabilities`` (S, n) in each visited state. Centred rewards."""
+    tables = follower.reply(answers, probabilities)
+    rows = np.arange(len(answers))
     return rollout(
         iterated,
         answers,
-        lambda _t, _s, observations: greedy_table[observations],
+        lambda _t, states, _observations: tables[rows, states],
         centred=True,
         leader_act=lambda _t, states: sample_actions(probabilities[states], rng),
     )
 
 
-def _train_stepwise_policy(iterated, greedy_table, method, config, rng, steps) -> LeaderRun:
+def _train_stepwise_policy(iterated, follower, method, config, rng, steps) -> LeaderRun:
     n_states, horizon = iterated.n_states, iterated.horizon
     policy = CategoricalPolicy(n_states, iterated.n_leader_actions, config.hidden, config.init_std)
     critic = ValueFunction((n_states + horizon) * n_states) if method == "ppo" else None
     optimizer = _optimizer(policy, critic, config)
     n_episodes = episodes_per_batch(iterated, config.batch_steps)
     queried = np.broadcast_to(np.arange(n_states), (n_episodes, n_states))
-    decision_index = np.arange(n_states + horizon)
+    first = 0 if follower.queried else n_states  # decisions before the first are not taken
+    decision_index = np.arange(n_states + horizon)[first:]
     run = LeaderRun()
     for _ in range(config.iterations):
         # Rollout: sample the answers to the queries, then play step by step.
         probabilities = policy.probabilities()
-        answers = sample_actions(probabilities[queried], rng)
-        episode = _play(iterated, greedy_table, answers, probabilities, rng)
-        steps.add_episodes(iterated, n_episodes)
+        if follower.queried:
+            answers = sample_actions(probabilities[queried], rng)
+        else:  # a placeholder the follower never sees
+            answers = np.zeros_like(queried)
+        episode = _play_stepwise(iterated, follower, answers, probabilities, rng)
+        steps.add_episodes(iterated, n_episodes * follower.episode_cost)
         # Decisions: the answers (reward 0), then the play actions (centred rewards).
-        states = np.concatenate([queried, episode["states"]], axis=1)
-        actions = torch.as_tensor(np.concatenate([answers, episode["leader_actions"]], axis=1))
+        states = np.concatenate([queried, episode["states"]], axis=1)[:, first:]
+        actions = np.concatenate([answers, episode["leader_actions"]], axis=1)[:, first:]
         rewards = np.concatenate([np.zeros(queried.shape), episode["leader_rewards"]], axis=1)
-        returns = returns_to_go(torch.as_tensor(rewards), config.gamma).float()
-        observations = torch.as_tensor(states)
+        returns = returns_to_go(torch.as_tensor(rewards[:, first:]), config.gamma).float()
+        observations, actions = torch.as_tensor(states), torch.as_tensor(actions)
         if method == "pg":
             pg_update(policy, optimizer, observations, actions, returns, config.baseline)
         else:  # the critic reads (decision index, state)

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 import torch
 
+from stackmeta_lite.baselines import QLearningResponse
 from stackmeta_lite.games import make_game
 from stackmeta_lite.iterated import IteratedGame
 from stackmeta_lite.leader import (
@@ -184,7 +185,7 @@ def greedy_value(iterated: IteratedGame, follower_table: np.ndarray, table: np.n
     return float(greedy_follower_response(iterated, follower_table)(table[None])[0]) / 10 + 2.5
 
 
-@pytest.mark.parametrize(("game", "seed"), [("chicken", 0), ("deadlock", 2)])
+@pytest.mark.parametrize(("game", "seed"), [("chicken", 0), ("deadlock", 3)])
 def test_faithful_ppo_leader_reaches_the_exact_value(game, seed):
     iterated = IteratedGame(make_game(game))
     follower = exact_follower_table(iterated)
@@ -270,3 +271,35 @@ def test_q_learning_finds_the_best_reply_to_a_fixed_leader():
     )
     # Defecting against an unconditional cooperator is best in every visited state.
     assert np.all(q[:, 0].argmax(-1) == 1)
+
+
+def test_fresh_q_learners_reply_to_a_stochastic_leader():
+    iterated = IteratedGame(make_game("prisoners_dilemma"))
+    respond = QLearningResponse(iterated, QLearningConfig(episodes=200), np.random.default_rng(0))
+    always_c = np.tile([1.0, 0.0], (5, 1))  # the leader cooperates in every state
+    tables = respond.reply(np.zeros((4, 5), dtype=int), always_c)
+    assert tables.shape == (4, 5) and np.all(tables[:, 0] == 1)  # defect at the start
+    assert not respond.queried and respond.episode_cost == 201
+
+
+def test_stepwise_ppo_qlearn_leader_counts_the_inner_loop():
+    iterated = IteratedGame(make_game("chicken"))
+    respond = QLearningResponse(iterated, QLearningConfig(episodes=20), np.random.default_rng(0))
+    run = train_leader(iterated, respond, "ppo", PPOConfig(batch_steps=150, iterations=2), seed=0)
+    # 10 leader episodes per update, each 20 Q-learning episodes and the leader's own: no queries.
+    assert [plain for _, plain in run.steps] == [10 * 21 * 10, 2 * 10 * 21 * 10]
+
+
+@pytest.mark.parametrize("method", ["pg", "ppo", "dqn"])
+def test_faithful_leader_is_reproducible_per_seed(method):
+    iterated = IteratedGame(make_game("stag_hunt"))
+    follower = exact_follower_table(iterated)
+    config = {
+        "pg": PGConfig(iterations=5, init_std=1.0),
+        "ppo": PPOConfig(batch_steps=150, iterations=3, epochs=2),
+        "dqn": DQNConfig(iterations=30, learning_starts=5),
+    }[method]
+    a, b, c = (train_leader(iterated, follower, method, config, seed) for seed in (4, 4, 5))
+    assert a.batch_returns == b.batch_returns and a.steps == b.steps
+    np.testing.assert_array_equal(a.tables, b.tables)
+    assert a.batch_returns != c.batch_returns

@@ -33,7 +33,7 @@ CONFIGS = {
         follower=OLD_FOLLOWER_PRETRAIN,
         leader=DQNConfig(iterations=120, learning_starts=20, exploration_episodes=60),
     ),
-    "ppo_qlearn": RunConfig(
+    "ppo_qlearn_table": RunConfig(
         leader=PPOConfig(lr=0.008, batch_steps=150, iterations=4, init_std=0.0)
     ),
 }

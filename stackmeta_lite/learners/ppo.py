@@ -32,7 +32,7 @@ class PPOConfig:
     value_lr: float = 0.1  # Adam step size of the critic (ours: a table needs larger steps)
     value_coef: float = 1.0  # weight of the critic's squared error (RLlib vf_loss_coeff)
     hidden: int | None = None  # None: tables on one-hot inputs
-    init_std: float = 1.0  # std of the policy table's initial logits; 0 starts uniform
+    init_std: float = 0.01  # std of the policy table's initial logits (CleanRL's 0.01)
 
     def __post_init__(self) -> None:
         check_range("lr", self.lr, 0.0, low_open=True)
