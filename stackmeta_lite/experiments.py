@@ -22,7 +22,7 @@ import traceback
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +30,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from stackmeta_lite.baselines import QLearningResponse
+from stackmeta_lite.followers import SearchConfig
 from stackmeta_lite.games import game_name, make_game
 from stackmeta_lite.iterated import IteratedGame, StepCounter, expected_returns
 from stackmeta_lite.leader import (
@@ -40,10 +41,10 @@ from stackmeta_lite.leader import (
     train_table_leader,
 )
 from stackmeta_lite.learners import torch_threads
-from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
 from stackmeta_lite.learners.qlearning import QLearningConfig
 from stackmeta_lite.meta import (
+    FollowerConfig,
     PretrainResult,
     follower_policies_for,
     pretrain_follower,
@@ -67,12 +68,13 @@ VALUE_TOLERANCE = 0.01
 """A leader 'reaches the optimum' within this many raw payoff units per step (issue target)."""
 GAP_TOLERANCE = 1e-6
 
-FOLLOWER_PRETRAIN = PGConfig(lr=0.05, batch_steps=100, iterations=200, gamma=0.9, baseline="step")
-"""Our meta pre-training: the paper's PG and batches with a per-step baseline, gamma 0.9, lr 0.05
-and 200 iterations (the paper: no baseline, RLlib's gamma 0.99, lr 0.02, 500 iterations)."""
-LEADER_PPO = PPOConfig(lr=0.008, batch_steps=500, iterations=30, epochs=10)
-"""Our PPO leader: the paper's lr, batches of 500 steps instead of 1000, 30 updates of 10 epochs
-(RLlib: 30), seeded random initial logits of std 0.01 and a tabular critic (the faithful leader)."""
+FOLLOWER_PRETRAIN = SearchConfig()
+"""Our meta pre-training: the reply search, run until every context's search is finished (the
+paper: REINFORCE, ``PGConfig()``; see ``stackmeta_lite.followers``)."""
+LEADER_PPO = PPOConfig(lr=0.008, batch_steps=500, iterations=40, epochs=10, init_std=0.1)
+"""Our PPO leader: the paper's lr, batches of 500 steps instead of 1000, 40 updates of 10 epochs
+(RLlib: 30), seeded random initial logits of std 0.1 and a tabular critic (the faithful leader;
+tuned in benchmarks/tune_leader.py on seeds 0-5)."""
 BASELINE_PPO = PPOConfig(lr=0.008, batch_steps=150, iterations=250)
 """The baseline's PPO leader: 10 leader episodes per update, each costing 81 episodes (80 of
 Q-learning against the leader's current policy, then the leader's own)."""
@@ -82,18 +84,22 @@ Q-learning against the leader's current policy, then the leader's own)."""
 class RunConfig:
     """Everything that defines one run besides game, seed and method."""
 
-    follower: PGConfig = FOLLOWER_PRETRAIN
+    follower: FollowerConfig = FOLLOWER_PRETRAIN
     leader: LeaderConfig | None = None  # None: LEADER_PPO, the paper's PG/DQN, BASELINE_PPO
     qlearning: QLearningConfig = field(default_factory=QLearningConfig)
     horizon: int = 10
     verify_iterations: int = 50
 
     def __post_init__(self) -> None:
-        for name, kind in (("follower", PGConfig), ("qlearning", QLearningConfig)):
-            if not isinstance(getattr(self, name), kind):
-                raise ValueError(
-                    f"RunConfig.{name} must be a {kind.__name__}, got {getattr(self, name)!r}"
-                )
+        if not isinstance(self.follower, FollowerConfig):
+            raise ValueError(
+                "RunConfig.follower must be a SearchConfig, GradientConfig, ModelConfig or "
+                f"PGConfig, got {self.follower!r}"
+            )
+        if not isinstance(self.qlearning, QLearningConfig):
+            raise ValueError(
+                f"RunConfig.qlearning must be a QLearningConfig, got {self.qlearning!r}"
+            )
         if self.leader is not None and not isinstance(self.leader, LeaderConfig):
             raise ValueError(
                 f"RunConfig.leader must be None or a PGConfig, PPOConfig or DQNConfig, "
@@ -163,9 +169,7 @@ def _run(game: str, seed: int, method: str, config: RunConfig) -> pd.DataFrame:
             leader = train_leader(iterated, respond, "ppo", leader_config, seed, StepCounter())
         rows = _baseline_rows(iterated, leader, respond)
     else:
-        pre = pretrain_follower(
-            iterated, config.follower, seed, record_every=config.follower.iterations
-        )
+        pre = pretrain_follower(iterated, config.follower, seed)
         greedy_table = pre.follower.greedy()
         steps = StepCounter(pre.steps.with_queries, pre.steps.plain)
         algorithm = leader_algorithm(method)
@@ -179,9 +183,13 @@ def _run(game: str, seed: int, method: str, config: RunConfig) -> pd.DataFrame:
             pre.follower,
             iterated,
             leader.tables[-1],
-            replace(config.follower, iterations=config.verify_iterations),
+            config.follower,
             seed,
+            iterations=config.verify_iterations,
         )
+        rows["follower_all_exact"] = pre.history[-1]["share_exact"] == 1.0
+        rows["verify_steps_with_queries"] = check.steps.with_queries
+        rows["verify_steps_plain"] = check.steps.plain
         rows["finetune_improvement"] = check.finetune_improvement
         rows["verified"] = check.best_responding and check.finetune_improvement <= GAP_TOLERANCE
     table = add_optima(iterated, rows)
@@ -206,6 +214,8 @@ def _baseline_rows(iterated: IteratedGame, leader, respond: QLearningResponse) -
     gaps = best_response_gap(iterated, tables, respond.last_follower_tables)
     rows = _rows(iterated, leader, tables, leader_returns, gaps)
     rows["steps_with_queries"] = rows["steps_plain"]  # no query phase: the conventions agree
+    rows["follower_all_exact"] = np.nan  # no pre-training
+    rows["verify_steps_with_queries"] = rows["verify_steps_plain"] = 0  # no verification phase
     rows["finetune_improvement"] = np.nan
     rows["verified"] = gaps[-1] <= GAP_TOLERANCE
     return rows
@@ -295,13 +305,13 @@ def _pretrain_job(args: tuple) -> PretrainResult:
 def pretrain_sweep(
     games: Sequence[str],
     seeds: Iterable[int],
-    config: PGConfig = FOLLOWER_PRETRAIN,
-    record_every: int = 10,
+    config: FollowerConfig = FOLLOWER_PRETRAIN,
+    record_every: int | None = None,
     workers: int | None = None,
 ) -> tuple[pd.DataFrame, dict[tuple[str, int], PretrainResult]]:
     """Meta pre-training of every (game, seed) on local cores: the learning curves as one tidy
-    table (game, seed, iteration, steps in both conventions, best-response gap per step) and
-    the results, keyed by (game, seed)."""
+    table (game, seed, steps in both conventions, tables exact, mean best-response gap per step,
+    measured every ``record_every`` steps and at the end) and the results, keyed by (game, seed)."""
     jobs = [(game, int(seed), config, record_every) for game in games for seed in seeds]
     for game, seed, _, _ in jobs:
         check_run(game, seed, "meta_ppo")

@@ -9,16 +9,33 @@ and ``steps_plain`` (10). Returns are raw per-step values on the game's scale (1
 from __future__ import annotations
 
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
 
 from stackmeta_lite.batched import rollout
+from stackmeta_lite.followers import (
+    GradientConfig,
+    ModelConfig,
+    ModelFollower,
+    OnEpisodes,
+    ReplySearch,
+    SearchConfig,
+    reply_codes,
+    train_gradient,
+    train_model,
+    train_search,
+)
 from stackmeta_lite.iterated import IteratedGame, StepCounter, episodes_per_batch, expected_returns
 from stackmeta_lite.learners.pg import PGConfig, pg_update, returns_to_go
 from stackmeta_lite.learners.policy import CategoricalPolicy, sample_actions
-from stackmeta_lite.solver import best_response_gap
+from stackmeta_lite.solver import best_response_gap, stationary_returns
+from stackmeta_lite.validation import check_positive_int
+
+EXACT_TOLERANCE = 1e-6
+"""A follower is exact on a leader table when its best-response gap is at most this (raw, per
+step)."""
 
 
 def follower_policies_for(
@@ -35,26 +52,61 @@ def follower_policies_for(
     return follower.probabilities()[observations]
 
 
+Follower = CategoricalPolicy | ReplySearch | ModelFollower
+"""A pre-trained follower: anything with ``greedy()``, a table over (state, context)."""
+FollowerConfig = SearchConfig | GradientConfig | ModelConfig | PGConfig
+"""Selects the follower learner: reply search (default), tuned gradient, model-based reference,
+or the paper's PG (``PGConfig``)."""
+
+
 @dataclass
 class PretrainResult:
     """A pre-trained follower, its step count and its learning curve (one dict per checkpoint)."""
 
-    follower: CategoricalPolicy
+    follower: Follower
     steps: StepCounter
     history: list[dict] = field(default_factory=list)
 
 
-def table_gaps(follower: CategoricalPolicy, iterated: IteratedGame) -> np.ndarray:
+def table_gaps(follower: Follower, iterated: IteratedGame) -> np.ndarray:
     """The greedy follower's best-response gap (raw, per step) against every leader table, in
-    context-code order."""
+    context-code order. A measurement: no learner reads it."""
     tables = iterated.leader_tables()
     gaps = best_response_gap(iterated, tables, follower_policies_for(follower, iterated, tables))
     return gaps / iterated.horizon
 
 
-def mean_best_response_gap(follower: CategoricalPolicy, iterated: IteratedGame) -> float:
+def mean_best_response_gap(follower: Follower, iterated: IteratedGame) -> float:
     """Mean over all leader tables of the greedy follower's best-response gap (raw, per step)."""
     return float(table_gaps(follower, iterated).mean())
+
+
+def misses(follower: Follower, iterated: IteratedGame) -> list[dict]:
+    """Anatomy of every leader table on which the greedy follower is not exact: its gap (raw per
+    episode), in how many states its reply differs from the nearest best reply, and
+    whether changing a single state's action would already improve its return (if not, the
+    reply is a local optimum that one-state-at-a-time learning does not leave). Exact returns:
+    a measurement for the book."""
+    _, follower_returns, replies = stationary_returns(iterated, iterated.leader_tables())
+    greedy = follower.greedy()
+    rows = []
+    for context, returns in enumerate(follower_returns):
+        observations = iterated.follower_observation(np.arange(iterated.n_states), context)
+        own = int(reply_codes(iterated, greedy[observations]))
+        gap = returns.max() - returns[own]
+        if gap <= EXACT_TOLERANCE * iterated.horizon:
+            continue
+        differences = (replies != replies[own]).sum(axis=1)
+        best = np.flatnonzero(returns >= returns.max() - 1e-9)
+        rows.append(
+            {
+                "context": context,
+                "gap_per_episode": float(gap),
+                "states_to_change": int(differences[best].min()),
+                "one_change_improves": bool((returns[differences == 1] > returns[own]).any()),
+            }
+        )
+    return rows
 
 
 def train_follower_pg(
@@ -63,15 +115,13 @@ def train_follower_pg(
     config: PGConfig,
     rng: np.random.Generator,
     leader_tables: np.ndarray | None = None,
-    steps: StepCounter | None = None,
-    on_iteration=None,
-) -> StepCounter:
-    """REINFORCE for the contextual follower: each episode a uniformly random leader table (the
-    paper's pre-training) or one drawn from ``leader_tables``; centred rewards."""
-    steps = steps or StepCounter()
+    on_episodes: OnEpisodes | None = None,
+) -> CategoricalPolicy:
+    """The paper's follower PG: REINFORCE, each episode a uniformly random leader table (or one
+    drawn from ``leader_tables``), centred rewards, batches of ``config.batch_steps``."""
     optimizer = torch.optim.Adam(follower.parameters(), lr=config.lr)
     n_episodes = episodes_per_batch(iterated, config.batch_steps)
-    for iteration in range(config.iterations):
+    for _ in range(config.iterations):
         if leader_tables is None:
             tables = rng.integers(0, iterated.n_leader_actions, (n_episodes, iterated.n_states))
         else:
@@ -83,7 +133,6 @@ def train_follower_pg(
             lambda _t, _s, obs, p=probabilities: sample_actions(p[obs], rng),
             centred=True,
         )
-        steps.add_episodes(iterated, n_episodes)
         pg_update(
             follower,
             optimizer,
@@ -92,39 +141,68 @@ def train_follower_pg(
             returns_to_go(torch.as_tensor(episode["follower_rewards"]), config.gamma),
             config.baseline,
         )
-        if on_iteration is not None:
-            on_iteration(iteration, steps)
-    return steps
+        if on_episodes is not None:
+            on_episodes(n_episodes)
+    return follower
 
 
 def pretrain_follower(
     iterated: IteratedGame,
-    config: PGConfig | None = None,
+    config: FollowerConfig | None = None,
     seed: int = 0,
-    record_every: int = 10,
+    record_every: int | None = None,
 ) -> PretrainResult:
-    """Phase 1: meta pre-training of the contextual follower against random leader tables
-    (``config`` defaults to the paper's follower PG)."""
-    config = config or PGConfig()
+    """Phase 1: meta pre-training of a contextual follower against random leader tables with the
+    learner ``config`` selects (default: ``SearchConfig()``). Every ``record_every`` env steps
+    (paper convention) and at the end the history measures the exact best-response gaps."""
+    config = SearchConfig() if config is None else config
+    if not isinstance(config, FollowerConfig):
+        raise ValueError(
+            "config must be a SearchConfig, GradientConfig, ModelConfig or PGConfig, "
+            f"got {config!r}"
+        )
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    n_obs = iterated.n_follower_observations
-    follower = CategoricalPolicy(n_obs, iterated.n_follower_actions, config.hidden)
-    result = PretrainResult(follower, StepCounter())
+    steps = StepCounter()
+    history: list[dict] = []
+    next_record = [record_every or 0]
 
-    def record(iteration: int, steps: StepCounter) -> None:
-        if (iteration + 1) % record_every == 0 or iteration + 1 == config.iterations:
-            result.history.append(
-                {
-                    "iteration": iteration + 1,
-                    "steps_with_queries": steps.with_queries,
-                    "steps_plain": steps.plain,
-                    "best_response_gap": mean_best_response_gap(follower, iterated),
-                }
-            )
+    def measure(follower: Follower) -> None:
+        gaps = table_gaps(follower, iterated)
+        history.append(
+            {
+                "steps_with_queries": steps.with_queries,
+                "steps_plain": steps.plain,
+                "tables_exact": int((gaps <= EXACT_TOLERANCE).sum()),
+                "share_exact": float((gaps <= EXACT_TOLERANCE).mean()),
+                "best_response_gap": float(gaps.mean()),
+            }
+        )
 
-    train_follower_pg(follower, iterated, config, rng, steps=result.steps, on_iteration=record)
-    return result
+    def count(episodes: int) -> None:
+        steps.add_episodes(iterated, episodes)
+        if record_every and steps.with_queries >= next_record[0]:
+            next_record[0] = (steps.with_queries // record_every + 1) * record_every
+            measure(learner)
+
+    learner: Follower
+    if isinstance(config, PGConfig):
+        learner = CategoricalPolicy(
+            iterated.n_follower_observations, iterated.n_follower_actions, config.hidden
+        )
+        train_follower_pg(learner, iterated, config, rng, on_episodes=count)
+    elif isinstance(config, GradientConfig):
+        learner = CategoricalPolicy(iterated.n_follower_observations, iterated.n_follower_actions)
+        train_gradient(iterated, config, rng, count, policy=learner)
+    elif isinstance(config, SearchConfig):
+        learner = ReplySearch(iterated)
+        train_search(iterated, config, rng, count, search=learner)
+    else:
+        learner = ModelFollower(iterated)
+        train_model(iterated, config, rng, count, model=learner)
+    if not history or history[-1]["steps_with_queries"] != steps.with_queries:
+        measure(learner)
+    return PretrainResult(learner, steps, history)
 
 
 @dataclass(frozen=True)
@@ -132,7 +210,8 @@ class Verification:
     """Outcome of the paper's verification of a (leader table, follower) pair.
 
     Gaps and improvements are raw follower returns per step; ``best_responding`` is True when the
-    exact stationary gap is within ``tolerance``.
+    exact stationary gap is within ``tolerance``; ``steps`` are the env steps the fine-tuning
+    played.
     """
 
     exact_gap: float
@@ -140,35 +219,78 @@ class Verification:
     finetune_improvement: float
     best_responding: bool
     tolerance: float
+    steps: StepCounter
 
 
 def verify(
-    follower: CategoricalPolicy,
+    follower: Follower,
     iterated: IteratedGame,
     leader_table: np.ndarray,
-    config: PGConfig | None = None,
+    config: FollowerConfig | None = None,
     seed: int = 0,
     tolerance: float = 1e-6,
+    iterations: int = 50,
 ) -> Verification:
-    """Freeze the leader, fine-tune a copy of the follower on it alone (paper: 50 iterations) and
-    measure the change of its return, next to the exact best-response gaps."""
+    """Freeze the leader, fine-tune a copy of the follower on it alone (paper: 50 iterations of
+    its own learning rule) and measure the change of its return, next to the exact gaps.
+
+    A table policy is fine-tuned by its gradient rule (``config``: a ``GradientConfig`` or the
+    paper's ``PGConfig``); a search or model follower by a fresh reply search on the frozen
+    leader, one episode per iteration, that starts with the follower's own reply.
+    """
     table = iterated.check_leader_tables(np.atleast_2d(leader_table))
+    check_positive_int("iterations", iterations)
+    rng = np.random.default_rng(seed)
+    steps = StepCounter()
+
+    def count(episodes: int) -> None:
+        steps.add_episodes(iterated, episodes)
+
     before = follower_policies_for(follower, iterated, table)
-    config = config or PGConfig(iterations=50)
-    copy = deepcopy(follower)
-    train_follower_pg(copy, iterated, config, np.random.default_rng(seed), leader_tables=table)
-    after = follower_policies_for(copy, iterated, table)
     returns_before = expected_returns(iterated, table, before)[1]
-    returns_after = expected_returns(iterated, table, after)[1]
+    if isinstance(follower, CategoricalPolicy):
+        copy = deepcopy(follower)
+        if isinstance(config, GradientConfig):
+            per_update = config.episodes_per_batch * iterated.steps_per_episode(True)
+            tuned = replace(config, max_steps=iterations * per_update, entropy_start=0.0)
+            train_gradient(
+                iterated, tuned, rng, count, policy=copy, contexts=iterated.context(table)
+            )
+        else:
+            paper = replace(config or PGConfig(), iterations=iterations)
+            train_follower_pg(copy, iterated, paper, rng, leader_tables=table, on_episodes=count)
+        returns_after = expected_returns(
+            iterated, table, follower_policies_for(copy, iterated, table)
+        )[1]
+        improvement = float(returns_after[0] - returns_before[0])
+    else:
+        improvement = _search_improvement(iterated, follower, table, iterations, count)
     gap = float(best_response_gap(iterated, table, before)[0]) / iterated.horizon
     time_aware = float(best_response_gap(iterated, table, before, "time_aware")[0])
     return Verification(
         exact_gap=gap,
         exact_gap_time_aware=time_aware / iterated.horizon,
-        finetune_improvement=float(returns_after[0] - returns_before[0]) / iterated.horizon,
+        finetune_improvement=improvement / iterated.horizon,
         best_responding=gap <= tolerance,
         tolerance=tolerance,
+        steps=steps,
     )
+
+
+def _search_improvement(iterated, follower, table, iterations, count) -> float:
+    """Best return a fresh reply search finds on one frozen leader table within ``iterations``
+    episodes, minus the return of the follower's own reply (its first episode)."""
+    search = ReplySearch(iterated)
+    context = iterated.context(table)
+    observations = iterated.follower_observation(np.arange(iterated.n_states), context[0])
+    own = reply_codes(iterated, follower.greedy()[observations][None])
+    own_return = search.play(context, own)[0]
+    played = 1
+    while played < iterations and not search.finished()[context[0]]:
+        search.play(context, search.next_replies(context))
+        played += 1
+    count(played)
+    return float(np.nanmax(search.returns[context[0]]) - own_return)
 
 
 def leader_value(

@@ -26,12 +26,16 @@ METHOD_LABELS: dict[str, str] = {
     "meta_ppo": "PPO + meta-RL follower",
     "meta_pg": "PG + meta-RL follower",
     "meta_dqn": "DQN + meta-RL follower",
+    "meta_ppo_table": "PPO committing to a table + meta-RL follower (ablation)",
+    "meta_pg_table": "PG committing to a table + meta-RL follower (ablation)",
+    "meta_dqn_table": "DQN committing to a table + meta-RL follower (ablation)",
     "ppo_qlearn": "PPO + Q-learn (Brero et al.)",
+    "ppo_qlearn_table": "PPO committing to a table + Q-learn (ablation)",
 }
 """Legend names of the experiment methods."""
 
 STEP_LABELS: dict[str, str] = {
-    "steps_with_queries": "env steps (with the 5 query steps per episode, the paper's count)",
+    "steps_with_queries": "env steps (with the query steps of each episode, the paper's count)",
     "steps_plain": "env steps (play steps only)",
 }
 
@@ -170,6 +174,34 @@ def pretraining_curves(
     ax.set_xlabel(STEP_LABELS.get(steps, steps))
     ax.set_ylabel("mean best-response gap\n(follower payoff per step)")
     ax.legend(title="", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+@styled
+def exactness_curves(curves: pd.DataFrame, steps: str = "steps_with_queries") -> Figure:
+    """Follower pre-training against env steps, one line per learner: left the share of leader
+    tables on which the greedy follower is exact (mean over runs, 10-90% band), right the share
+    of runs exact on every table. ``curves``: learner, ``steps``, share_exact, all_exact."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 3.8), sharex=True)
+    for ax, column, label in (
+        (left, "share_exact", "share of leader tables\nwith an exact reply"),
+        (right, "all_exact", "share of pre-trainings exact\non every leader table"),
+    ):
+        sns.lineplot(
+            data=curves.assign(**{column: curves[column].astype(float)}),
+            x=steps,
+            y=column,
+            hue="learner",
+            errorbar=("pi", 80) if column == "share_exact" else None,
+            ax=ax,
+            legend=ax is right,
+        )
+        ax.set_xscale("symlog", linthresh=1000)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel(STEP_LABELS.get(steps, steps))
+        ax.set_ylabel(label)
+    right.legend(title="", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
     fig.tight_layout()
     return fig
 
@@ -366,6 +398,31 @@ def benchmark(
         bbox_to_anchor=(0.5, 1.0),
     )
     fig.tight_layout(rect=(0.01, 0.0, 1, 1 - 0.3 / (2.7 * nrows)))
+    return fig
+
+
+@styled
+def paired_steps(pairs: pd.DataFrame, method: str, baseline: str) -> Figure:
+    """One dot per (game, seed) run by both methods: env steps to the exact optimum of
+    ``baseline`` (x) against ``method`` (y), log scales, failed runs on the outer edge; below the
+    diagonal ``method`` needed fewer steps. ``pairs`` as from ``summaries.paired``."""
+    finite = pairs[[method, baseline]].replace(np.inf, np.nan)
+    edge = float(np.nanmax(finite.to_numpy())) * 3
+    data = pairs.assign(
+        **{column: pairs[column].replace(np.inf, edge) for column in (method, baseline)}
+    )
+    fig, ax = plt.subplots(figsize=(6.4, 4.6))
+    sns.scatterplot(data=data, x=baseline, y=method, hue="game", style="game", ax=ax, s=45)
+    low = float(data[[method, baseline]].min().min()) / 2
+    ax.plot([low, edge], [low, edge], color="black", linewidth=1, linestyle="--")
+    ax.axhline(edge, color="grey", linewidth=0.8, linestyle=":")
+    ax.axvline(edge, color="grey", linewidth=0.8, linestyle=":")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(f"{METHOD_LABELS.get(baseline, baseline)}: env steps to the optimum")
+    ax.set_ylabel(f"{METHOD_LABELS.get(method, method)}:\nenv steps to the optimum")
+    ax.legend(title="", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False, fontsize=8)
+    fig.tight_layout()
     return fig
 
 

@@ -55,10 +55,10 @@ HOUSE_LAYERS = {
     1: ("iterated",),
     2: ("batched", "envs"),
     3: ("solver", "learners"),
-    4: ("meta", "baselines", "checkpoint"),
+    4: ("followers", "meta", "baselines", "checkpoint"),
     5: ("leader",),
     6: ("experiments", "bos"),
-    7: ("atari", "widgets", "plotting", "describe", "registration"),
+    7: ("atari", "widgets", "plotting", "describe", "registration", "summaries"),
     8: ("__main__",),
 }
 

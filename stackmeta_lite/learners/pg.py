@@ -83,13 +83,18 @@ def pg_update(
     actions: torch.Tensor,
     returns: torch.Tensor,
     baseline: str = "none",
+    entropy_coef: float = 0.0,
 ) -> None:
-    """One REINFORCE step: ascend the batch mean of advantage x log pi(action | observation)."""
+    """One REINFORCE step: ascend the batch mean of advantage x log pi(action | observation),
+    plus ``entropy_coef`` x the mean entropy of pi at the batch's observations."""
     # Advantages: returns minus the baseline, in the returns' precision, then float32.
     advantages = subtract_baseline(returns, observations, baseline).float()
     # Policy loss: -mean(log pi * advantage), whose gradient is the REINFORCE estimate.
     log_probs = decision_log_probs(policy, observations, actions, returns.dim())
     loss = -(log_probs * advantages).mean()
+    # Entropy bonus (exploration), off by default.
+    if entropy_coef:
+        loss = loss - entropy_coef * policy.entropy(observations).mean()
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()

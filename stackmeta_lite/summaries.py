@@ -1,0 +1,94 @@
+"""Summaries of experiment tables, shared by the book's chapters and the benchmarks.
+
+Inputs are the tidy tables of ``stackmeta_lite.experiments`` (one row per leader update) and of
+``pretrain_sweep`` (one row per pre-training checkpoint). Steps are env steps in both conventions:
+``steps_with_queries`` (the paper's, 15 per 2x2 episode) and ``steps_plain`` (10); the
+``..._verified`` columns add the steps of the final verification.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from stackmeta_lite.experiments import steps_to_optimum
+
+STEP_COLUMNS: tuple[str, ...] = ("steps_with_queries", "steps_plain")
+RUN_KEYS: list[str] = ["game", "seed", "method"]
+
+
+def run_summary(results: pd.DataFrame) -> pd.DataFrame:
+    """One row per (game, seed, method): ``success`` (at the exact value with a best-responding,
+    verified follower from some update to the end), the steps to that update in both conventions
+    (NaN when it fails) with and without the verification steps, the final value, the optimum
+    and, for meta-RL, whether the pre-trained follower was exact on every leader table."""
+    runs = steps_to_optimum(results, "steps_with_queries")
+    runs["steps_plain"] = steps_to_optimum(results, "steps_plain")["steps_plain"]
+    last = results.groupby(RUN_KEYS, sort=False).tail(1).set_index(RUN_KEYS)
+    extra = last[["verify_steps_with_queries", "verify_steps_plain", "follower_all_exact"]]
+    runs = runs.join(extra, on=RUN_KEYS)
+    for steps in STEP_COLUMNS:
+        runs[f"{steps}_verified"] = runs[steps] + runs[f"verify_{steps}"]
+    return runs
+
+
+def per_game(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per (method, game) from ``run_summary``: success rate, median and worst-case steps to the
+    optimum over successful runs in both conventions with and without verification."""
+    columns = [s + v for s in STEP_COLUMNS for v in ("", "_verified")]
+    aggregations = {"runs": ("success", "size"), "success_rate": ("success", "mean")}
+    for column in columns:
+        aggregations[f"median_{column}"] = (column, "median")
+        aggregations[f"max_{column}"] = (column, "max")
+    aggregations["follower_all_exact"] = ("follower_all_exact", "mean")
+    return runs.groupby(["method", "game"], sort=False).agg(**aggregations).reset_index()
+
+
+def overall(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per method: the same figures as ``per_game`` over all games, plus the worst game's
+    success rate."""
+    table = per_game(runs.assign(game="all"))
+    worst = per_game(runs).groupby("method")["success_rate"].min().rename("worst_game_success")
+    return table.drop(columns="game").join(worst, on="method")
+
+
+def paired(runs: pd.DataFrame, method: str, baseline: str, steps: str) -> pd.DataFrame:
+    """One row per (game, seed) run by both methods: their steps to the optimum (a failed run
+    counts as never, i.e. infinitely many steps), whether each succeeded, whether ``method``
+    needed fewer steps and the ratio of ``baseline``'s steps to ``method``'s."""
+    keys = ["game", "seed"]
+    sides = [
+        runs.loc[runs["method"] == name, [*keys, steps, "success"]].rename(
+            columns={steps: name, "success": f"{name}_success"}
+        )
+        for name in (method, baseline)
+    ]
+    both = sides[0].merge(sides[1], on=keys)
+    both[[method, baseline]] = both[[method, baseline]].fillna(np.inf)
+    both["fewer_steps"] = both[method] < both[baseline]
+    both["ratio"] = both[baseline] / both[method]
+    return both
+
+
+def exactness_curve(history: pd.DataFrame, grid: np.ndarray, steps: str) -> pd.DataFrame:
+    """Share of leader tables on which the follower is exact, per (learner, game, seed), on a
+    common grid of env steps (the last checkpoint at or before each grid point; 0 before the
+    first). ``history`` needs learner, game, seed, ``steps`` and share_exact columns."""
+    rows = []
+    for (learner, game, seed), run in history.groupby(["learner", "game", "seed"], sort=False):
+        run = run.sort_values(steps)
+        index = np.searchsorted(run[steps].to_numpy(), grid, side="right") - 1
+        share = np.where(index >= 0, run["share_exact"].to_numpy()[index.clip(0)], 0.0)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "learner": learner,
+                    "game": game,
+                    "seed": seed,
+                    steps: grid,
+                    "share_exact": share,
+                    "all_exact": share == 1.0,
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
