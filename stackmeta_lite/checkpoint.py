@@ -1,13 +1,17 @@
-"""Save and load a trained (follower, leader) pair: the follower's weights, the leader's table and
-the game they were trained on, checked on save and on load with messages that say what is wrong.
+"""Save and load a trained (follower, leader) pair: the follower, the leader's table and the game
+they were trained on, checked on save and on load with messages that say what is wrong.
 
-The file is a torch file of plain data (loaded with ``weights_only=True``, so it cannot run
-code). The follower's architecture is read from its weights, so nothing else is needed.
+The follower is kept as a gradient policy's weights (its architecture is read from them), or, for
+any other learner (the reply search, the model-based follower), as its greedy table over the
+(state, context) observations, which is all the leader ever sees of it. The file is a torch file
+of plain data (loaded with ``weights_only=True``, so it cannot run code).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import torch
@@ -16,22 +20,45 @@ from stackmeta_lite.games import BimatrixGame
 from stackmeta_lite.iterated import IteratedGame
 from stackmeta_lite.learners.policy import CategoricalPolicy
 from stackmeta_lite.results import atomic_file
+from stackmeta_lite.validation import check_action_array
 
 FORMAT = 1
 _KEYS = ("format", "game", "horizon", "follower", "leader_table")
+_GREEDY_TABLE = "greedy_table"
+
+
+class Follower(Protocol):
+    """Any pre-trained follower: its greedy action for every (state, context) observation."""
+
+    def greedy(self) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class GreedyFollower:
+    """A follower known by its greedy table over the (state, context) observations."""
+
+    table: np.ndarray
+
+    def greedy(self) -> np.ndarray:
+        return self.table
 
 
 def save_pair(
     path: str | Path,
     iterated: IteratedGame,
-    follower: CategoricalPolicy,
+    follower: Follower,
     leader_table: np.ndarray,
 ) -> None:
     """Write the pair to ``path`` (a torch file, atomically), after checking that it can be
-    loaded back."""
-    if not isinstance(follower, CategoricalPolicy):
-        raise ValueError(f"follower must be a CategoricalPolicy, got {type(follower).__name__}")
-    weights = {name: tensor.detach().clone() for name, tensor in follower.state_dict().items()}
+    loaded back. ``follower``: a ``CategoricalPolicy`` or any follower with ``greedy()``."""
+    if isinstance(follower, CategoricalPolicy):
+        weights = {name: tensor.detach().clone() for name, tensor in follower.state_dict().items()}
+    elif callable(getattr(follower, "greedy", None)):
+        weights = {_GREEDY_TABLE: torch.as_tensor(np.asarray(follower.greedy()))}
+    else:
+        raise ValueError(
+            f"follower must be a CategoricalPolicy or have greedy(), got {type(follower).__name__}"
+        )
     _check_weights(weights, iterated, "follower")
     table = iterated.check_leader_tables(np.asarray(leader_table))
     if table.shape != (iterated.n_states,):
@@ -55,7 +82,7 @@ def save_pair(
         torch.save(data, file)
 
 
-def load_pair(path: str | Path) -> tuple[IteratedGame, CategoricalPolicy, np.ndarray]:
+def load_pair(path: str | Path) -> tuple[IteratedGame, Follower, np.ndarray]:
     """Read a pair written by ``save_pair``: (iterated game, follower, leader table)."""
     path = Path(path)
     if not path.is_file():
@@ -97,12 +124,19 @@ def load_pair(path: str | Path) -> tuple[IteratedGame, CategoricalPolicy, np.nda
     return iterated, follower, table
 
 
-def _check_weights(weights: object, iterated: IteratedGame, who: str) -> CategoricalPolicy:
-    """A follower policy of ``iterated``'s size holding ``weights``, or a ValueError saying why."""
+def _check_weights(weights: object, iterated: IteratedGame, who: str) -> Follower:
+    """The follower of ``iterated``'s size that ``weights`` hold (a policy, or a greedy table),
+    or a ValueError saying why."""
     if not isinstance(weights, dict) or not all(
         isinstance(t, torch.Tensor) for t in weights.values()
     ):
         raise ValueError(f"{who} weights must be a dict of tensors")
+    if set(weights) == {_GREEDY_TABLE}:
+        n_obs = iterated.n_follower_observations
+        table = weights[_GREEDY_TABLE].numpy()
+        return GreedyFollower(
+            check_action_array(f"{who} greedy table", table, iterated.n_follower_actions, (n_obs,))
+        )
     for name, tensor in weights.items():
         if not torch.isfinite(tensor).all():
             raise ValueError(f"{who} weight {name!r} contains NaN or infinite values")

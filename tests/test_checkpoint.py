@@ -35,6 +35,24 @@ def test_round_trip_restores_every_weight(tmp_path, trained, kind):
     np.testing.assert_array_equal(loaded.probabilities(), follower.probabilities())
 
 
+def test_round_trip_keeps_the_reply_search_follower_as_its_greedy_table(tmp_path):
+    follower = pretrain_follower(PD, seed=3).follower  # the default learner: the reply search
+    save_pair(tmp_path / "pair.pt", PD, follower, TABLE)
+    _, loaded, _ = load_pair(tmp_path / "pair.pt")
+    np.testing.assert_array_equal(loaded.greedy(), follower.greedy())
+    assert loaded.greedy().shape == (PD.n_follower_observations,)
+
+
+def test_load_refuses_a_greedy_table_out_of_range(tmp_path):
+    follower = pretrain_follower(PD, seed=3).follower
+    save_pair(tmp_path / "pair.pt", PD, follower, TABLE)
+    data = torch.load(tmp_path / "pair.pt", weights_only=True)
+    data["follower"]["greedy_table"][7] = 2  # a 2x2 follower has actions 0 and 1
+    torch.save(data, tmp_path / "pair.pt")
+    with pytest.raises(ValueError, match=r"greedy table actions must lie in \[0, 2\)"):
+        load_pair(tmp_path / "pair.pt")
+
+
 def test_save_refuses_what_could_not_be_loaded(tmp_path, trained):
     other = IteratedGame(BimatrixGame(np.zeros((3, 2)), np.zeros((3, 2))))
     with pytest.raises(ValueError, match=r"do not fit this game's follower \(15309 observations"):
