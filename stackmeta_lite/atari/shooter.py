@@ -31,7 +31,7 @@ class AimShooter:
     masking, a cannon fires only when it also holds a bullet and has no missile in flight.
     """
 
-    def __init__(self, tolerance: int = 2) -> None:
+    def __init__(self, tolerance: int = 4) -> None:
         """``tolerance`` in pixels, >= 0."""
         if tolerance < 0:
             raise ValueError(f"tolerance must be >= 0 pixels, got {tolerance}")
