@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from stackmeta_lite.atari.bullet_value import bullet_values, compare_markets, measure_hit_rates
-from stackmeta_lite.atari.equilibrium import TradeOutcome, trade_equilibrium
+from stackmeta_lite.atari.equilibrium import best_follower_actions, trade_equilibrium
 from stackmeta_lite.atari.experiment import run_experiment
 from stackmeta_lite.atari.market import ROLES
 from stackmeta_lite.atari.verification import verification_power
@@ -31,13 +31,13 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
     os.replace(partial, path)
 
 
-def exact_outcome(out: Path, leader: str) -> TradeOutcome:
-    """The exact equilibrium of ``leader``'s order from the values in ``out/bullet_values.csv``."""
+def read_values(out: Path) -> tuple[float, float]:
+    """The seller's and the buyer's value per bullet from ``out/bullet_values.csv``."""
     path = out / "bullet_values.csv"
     if not path.is_file():
         raise SystemExit(f"{PROG}: {path} is missing; run `{PROG} values --out {out}` first")
     v_seller, v_buyer = pd.read_csv(path).set_index("shooter").loc[list(ROLES), "value"]
-    return trade_equilibrium(v_seller, v_buyer, leader)
+    return float(v_seller), float(v_buyer)
 
 
 def values(args: argparse.Namespace) -> None:
@@ -66,12 +66,17 @@ def markets(args: argparse.Namespace) -> None:
 def experiment(args: argparse.Namespace) -> None:
     """Run every seed of one order; after each seed, rewrite the curves and summary CSVs so that
     a later failure loses nothing already trained."""
-    exact = exact_outcome(args.out, args.order).price
+    v_seller, v_buyer = read_values(args.out)
+    exact = trade_equilibrium(v_seller, v_buyer, args.order)
+    best = best_follower_actions(args.order, v_seller, v_buyer)
     curves, summaries = [], []
     for seed in args.seeds:
         result = run_experiment(args.order, seed)
-        summary = {**result.summary, "exact_price": exact}
-        summary["at_exact_price"] = summary["greedy_price"] == exact
+        summary = {**result.summary, "exact_price": exact.price}
+        summary["at_exact_price"] = summary["greedy_price"] == exact.price
+        table = [int(a) for a in summary["follower_table"]]
+        summary["follower_exact_rows"] = sum(a in ok for a, ok in zip(table, best, strict=True))
+        summary["follower_rows"] = len(best)
         print(summary, flush=True)
         curves.append(result.curves)
         summaries.append(summary)
@@ -81,7 +86,8 @@ def experiment(args: argparse.Namespace) -> None:
 
 def power(args: argparse.Namespace) -> None:
     """Measure the phase-3 verification's power on deliberately wrong followers."""
-    table = verification_power(exact_outcome(args.out, args.order), range(args.runs))
+    exact = trade_equilibrium(*read_values(args.out), args.order)
+    table = verification_power(exact, range(args.runs))
     print(table.groupby("follower")["flagged"].agg(["mean", "sum", "count"]))
     write_csv(table, args.out / f"verification_power_{args.order}.csv")
 

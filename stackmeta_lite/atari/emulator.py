@@ -27,7 +27,8 @@ def check_rom(rom: Path) -> Path:
     data = rom.read_bytes()
     if len(data) != ROM_BYTES:
         raise ValueError(
-            f"{rom} has {len(data)} bytes, but the Space Invaders ROM has {ROM_BYTES}; {INSTALL_HINT}"
+            f"{rom} has {len(data)} bytes, but the Space Invaders ROM has {ROM_BYTES}; "
+            f"{INSTALL_HINT}"
         )
     digest = hashlib.sha256(data).hexdigest()
     if digest != ROM_SHA256:

@@ -53,8 +53,8 @@ from stackmeta_lite.atari.cartridge import (
     missile_in_flight,
 )
 from stackmeta_lite.atari.emulator import TWO_PLAYER_MODE, make_emulator
-from stackmeta_lite.validation import check_positive_int
 from stackmeta_lite.atari.market import BUYER, PRICES, ROLES, SELLER, Market, check_index
+from stackmeta_lite.validation import check_positive_int
 
 N_MARKET_FEATURES = 5
 TRADE_CHOICES: dict[str, int] = {"seller": len(PRICES) + 1, "buyer": 2}
@@ -83,7 +83,9 @@ class SpaceInvadersTradeEnv(ParallelEnv):
         check_positive_int("frame_skip", frame_skip)
         check_positive_int("max_steps", max_steps)
         if isinstance(frame_stride, bool) or not isinstance(frame_stride, int) or frame_stride < 0:
-            raise ValueError(f"frame_stride must be an integer >= 0 pixels (0 = no frame), got {frame_stride!r}")
+            raise ValueError(
+                f"frame_stride must be an integer >= 0 pixels (0 = no frame), got {frame_stride!r}"
+            )
         if len(kill_rewards) != 2 or not all(np.isfinite(kill_rewards)):
             raise ValueError(f"kill_rewards must be 2 finite rewards per kill, got {kill_rewards}")
         if render_mode not in (None, *self.metadata["render_modes"]):
@@ -199,9 +201,7 @@ class SpaceInvadersTradeEnv(ParallelEnv):
 
     def _parse(self, agent: str, actions: dict[str, Any]) -> tuple[int, int]:
         if agent not in actions:
-            raise ValueError(
-                f"actions must have a key for each agent {ROLES}, got {list(actions)}"
-            )
+            raise ValueError(f"actions must have a key for each agent {ROLES}, got {list(actions)}")
         try:
             move, trade = actions[agent]
         except (TypeError, ValueError):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stackmeta_lite.atari.market import PRICES, ROLES
+from stackmeta_lite.atari.market import ACCEPT, KEEP, PRICES, REJECT, ROLES
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def check_prices(prices: Sequence[float]) -> tuple[float, ...]:
         raise ValueError(f"prices must be a non-empty 1-D sequence of prices, got {prices!r}")
     if not all(math.isfinite(p) and p >= 0.0 for p in grid):
         raise ValueError(f"prices must be finite rewards >= 0, got {list(grid)}")
-    if any(b <= a for a, b in zip(grid, grid[1:])):
+    if any(b <= a for a, b in zip(grid, grid[1:], strict=False)):
         raise ValueError(f"prices must be strictly increasing (no duplicates), got {list(grid)}")
     return grid
 
@@ -74,3 +74,23 @@ def trade_equilibrium(
     if price is None:
         return TradeOutcome(leader, None, accepts, v_seller, 0.0)
     return TradeOutcome(leader, price, accepts, price, v_buyer - price)
+
+
+def best_follower_actions(leader: str, v_seller: float, v_buyer: float) -> list[frozenset[int]]:
+    """The follower's best actions in each reachable table row (``Order.reachable_rows``), given
+    the values per bullet: seller-led, per offered price, {accept} below v_buyer, else {reject};
+    buyer-led, per accept table, {offer at the highest accepted price} if it beats v_seller, else
+    keep or any rejected price (the bullet comes back either way)."""
+    if leader == "seller":
+        return [frozenset({ACCEPT if p < v_buyer else REJECT}) for p in PRICES]
+    rows = []
+    for context in range(2 ** len(PRICES)):
+        accepted = [k for k in range(len(PRICES)) if context >> k & 1]
+        good = [k for k in accepted if PRICES[k] > v_seller]
+        if good:
+            rows.append(frozenset({max(good) + 1}))
+        else:
+            rows.append(
+                frozenset({KEEP} | {k + 1 for k in range(len(PRICES)) if k not in accepted})
+            )
+    return rows

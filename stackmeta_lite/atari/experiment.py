@@ -42,37 +42,51 @@ TRAINING, VERIFICATION = ("pretrain", "leader"), ("verify",)
 """Phases whose games are training, and the phase-3 verification's."""
 
 
+OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
+    "adam": torch.optim.Adam,
+    "sgd": torch.optim.SGD,
+}
+"""Optimizers a phase may use, by name."""
+
+
 @dataclass(frozen=True)
 class TradeBudget:
     """The three phases as PG configs (``batch_steps`` in agent steps, rounded up to whole games;
-    ``iterations`` = updates; ``gamma`` unused, credits are per bullet) and the greedy evaluation
-    games after phase 2."""
+    ``iterations`` = updates; ``gamma`` unused, credits are per bullet), the leader's optimizer
+    (the followers use Adam) and the greedy evaluation games after phase 2."""
 
     follower: PGConfig
     leader: PGConfig
     verify: PGConfig
     eval_games: int
+    leader_optimizer: str = "adam"
 
     def __post_init__(self) -> None:
         check_positive_int("eval_games", self.eval_games)
+        check_choice("leader_optimizer", self.leader_optimizer, tuple(OPTIMIZERS))
 
 
 def budget_for(order: str, ci: bool) -> TradeBudget:
-    """One seed's budget: ``ci`` 30-40 s, full 2-4 min (on a busy shared core).
+    """One seed's budget: ``ci`` 1-3 min, full 6-10 min seller-led, 8-10 min buyer-led (on a busy
+    shared core; a free core is 3-4x faster).
 
     The buyer-led follower has 32 contexts to learn, the seller-led one 6, so it pre-trains longer.
+    The buyer-led leader must learn to accept 0.25 before it settles on accepting 0.5, which Adam's
+    equal-sized steps rarely allow; plain SGD, whose steps follow the gradient's size, does.
     """
     check_choice("order", order, tuple(ORDERS))
     game = 230  # agent steps in a typical game of the default market
 
-    def pg(iterations: int, games: int) -> PGConfig:
-        return PGConfig(lr=0.3, batch_steps=game * games, iterations=iterations, baseline=True)
+    def pg(iterations: int, games: int, lr: float = 0.3) -> PGConfig:
+        return PGConfig(lr=lr, batch_steps=game * games, iterations=iterations, baseline=True)
 
+    if order == "seller":
+        if ci:
+            return TradeBudget(pg(12, 3), pg(8, 3), pg(4, 2), eval_games=2)
+        return TradeBudget(pg(30, 4), pg(25, 4), pg(8, 2), eval_games=6)
     if ci:
-        pretrain = {"seller": 12, "buyer": 24}[order]
-        return TradeBudget(pg(pretrain, 3), pg(8, 3), pg(4, 2), eval_games=2)
-    pretrain = {"seller": 30, "buyer": 60}[order]
-    return TradeBudget(pg(pretrain, 4), pg(25, 4), pg(10, 2), eval_games=8)
+        return TradeBudget(pg(30, 3), pg(30, 3, lr=1.0), pg(4, 2), 2, leader_optimizer="sgd")
+    return TradeBudget(pg(60, 4), pg(40, 4, lr=1.0), pg(8, 2), 6, leader_optimizer="sgd")
 
 
 @dataclass
@@ -163,11 +177,12 @@ def train_leader_answers(
     leader: CategoricalPolicy,
     follower_table: np.ndarray,
     config: PGConfig,
+    optimizer_name: str,
     record: Callable[[str, Batch, int], dict],
 ) -> list[dict]:
     """REINFORCE on the leader's per-game answers, each weighted by its whole game's reward (see
     ``pg_step``), against the frozen ``follower_table`` of greedy actions; one row per update."""
-    optimizer = torch.optim.Adam(leader.parameters(), lr=config.lr)
+    optimizer = OPTIMIZERS[optimizer_name](leader.parameters(), lr=config.lr)
     order = sampler.order
     follower_probs = one_hot(follower_table, order.n_follower_actions)
     queries = np.arange(order.n_queries)
@@ -247,7 +262,6 @@ def run_experiment(order: str, seed: int, budget: TradeBudget | None = None) -> 
     torch.manual_seed(seed)
     leader = CategoricalPolicy(spec.n_queries, spec.n_answers)
     follower = CategoricalPolicy(spec.n_follower_observations, spec.n_follower_actions)
-    follower_index = 1 - spec.leader_index
     start = time.perf_counter()
 
     def record(phase: str, batch: Batch, update: int, table: np.ndarray | None = None) -> dict:
@@ -273,7 +287,9 @@ def run_experiment(order: str, seed: int, budget: TradeBudget | None = None) -> 
 
     rows = train_follower(sampler, "pretrain", follower, budget.follower, uniform_answers, record)
     table = follower.greedy()
-    rows += train_leader_answers(sampler, leader, table, budget.leader, record)
+    rows += train_leader_answers(
+        sampler, leader, table, budget.leader, budget.leader_optimizer, record
+    )
     committed = leader.greedy()
     eval_seeds = sampler.rng.integers(2**31, size=budget.eval_games)
 
@@ -296,6 +312,7 @@ def run_experiment(order: str, seed: int, budget: TradeBudget | None = None) -> 
     summary |= {key: float(before[key]) for key in ("trade_rate", "seller_reward", "buyer_reward")}
     summary |= {
         "leader_answers": " ".join(map(str, committed)),
+        "follower_table": "".join(map(str, table[spec.reachable_rows()])),
         "follower_response": spec.describe_played(committed, table),
         "best_response": spec.describe_response(int(alternatives.argmax())),
         "best_response_gap": float(alternatives.max() - before[follower_reward]),

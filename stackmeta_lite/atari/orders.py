@@ -54,13 +54,22 @@ class Order:
             return context * N_PRICES + np.arange(N_PRICES)
         return np.array([context])
 
+    def reachable_rows(self) -> np.ndarray:
+        """The follower's table rows that some leader answers make it decide in: seller-led, the
+        5 rows (offer k, price k); buyer-led, all 32 contexts."""
+        if self.leader == "seller":
+            return np.arange(1, N_PRICES + 1) * (N_PRICES + 1) - 1
+        return np.arange(self.n_follower_observations)
+
     def played_rows(self, answers: np.ndarray) -> np.ndarray:
         """The follower's table rows in which it decides when the leader answers ``answers``:
         seller-led, the row of the one price offered (none if the seller keeps); buyer-led, the
         context's row."""
         context = self.context(answers)
         if self.leader == "seller":
-            return np.array([context * N_PRICES + answers[0] - 1] if answers[0] != KEEP else [], int)
+            return np.array(
+                [context * N_PRICES + answers[0] - 1] if answers[0] != KEEP else [], int
+            )
         return np.array([context])
 
     def trade_probs(

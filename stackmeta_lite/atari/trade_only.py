@@ -61,9 +61,7 @@ class TradeOnlyEnv(ParallelEnv):
         """Step the inner env with the shooter's moves and these trade choices."""
         moves = self.shooter.moves(self.env.ram)
         if set(actions) != set(ROLES):
-            raise ValueError(
-                f"actions must have a key for each agent {ROLES}, got {list(actions)}"
-            )
+            raise ValueError(f"actions must have a key for each agent {ROLES}, got {list(actions)}")
         out = self.env.step({a: (moves[i], actions[a]) for i, a in enumerate(ROLES)})
         self.agents = list(self.env.agents)
         return out
