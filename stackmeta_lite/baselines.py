@@ -11,11 +11,16 @@ import numpy as np
 
 from stackmeta_lite.batched import play_tables
 from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.learners.policy import sample_actions
 from stackmeta_lite.learners.qlearning import QLearningConfig, greedy_tables, train_q_followers
 
 
 class QLearningResponse:
-    """``respond(leader_tables) -> centred leader returns`` after Q-learning against each table."""
+    """``respond(leader_tables) -> centred leader returns`` after Q-learning against each table;
+    ``reply`` serves the step-wise leader."""
+
+    queried = False
+    """The Q-learner sees only the memory-1 state, never the leader's answers."""
 
     def __init__(
         self,
@@ -33,6 +38,18 @@ class QLearningResponse:
     def episode_cost(self) -> int:
         """Episodes of env steps one leader episode costs: Q-learning plus the greedy episode."""
         return self.config.episodes + 1
+
+    def reply(self, answers: np.ndarray, leader_probabilities: np.ndarray) -> np.ndarray:
+        """Greedy tables (B, S) of B fresh Q-learners, one per leader episode, each trained
+        against the leader's stochastic policy (S, n) acting step by step."""
+        it = self.iterated
+        q_tables = np.zeros((len(answers), it.n_states, it.n_follower_actions))
+
+        def leader_act(_step: int, states: np.ndarray) -> np.ndarray:
+            return sample_actions(leader_probabilities[states], self.rng)
+
+        train_q_followers(it, None, q_tables, self.config, self.rng, leader_act)
+        return greedy_tables(q_tables)
 
     def __call__(self, leader_tables: np.ndarray) -> np.ndarray:
         it = self.iterated

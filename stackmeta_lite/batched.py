@@ -1,7 +1,8 @@
 """A batched numpy rollout of B independent iterated games, for learners and solvers.
 
-Leaders are committed deterministic tables (B, n_states), one per episode; the follower acts by a
-vectorised function of its observations. Everything returned has shape (B, horizon).
+Leaders answer the queries with tables (B, n_states), one per episode, and play by them unless a
+step-wise ``leader_act`` is given; the follower acts by a vectorised function of its observations.
+Everything returned has shape (B, horizon).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from stackmeta_lite.iterated import IteratedGame
 
 FollowerAct = Callable[[int, np.ndarray, np.ndarray], np.ndarray]
 """``follower_act(step, states, observations) -> actions``, arrays of shape (B,)."""
+LeaderAct = Callable[[int, np.ndarray], np.ndarray]
+"""``leader_act(step, states) -> actions``, arrays of shape (B,)."""
 
 
 def rollout(
@@ -21,8 +24,10 @@ def rollout(
     leader_tables: np.ndarray,
     follower_act: FollowerAct,
     centred: bool = False,
+    leader_act: LeaderAct | None = None,
 ) -> dict[str, np.ndarray]:
-    """Play one episode of each leader table (B, S) against ``follower_act``.
+    """Play one episode of each leader table (B, S) against ``follower_act``; with ``leader_act``
+    the tables are only the query answers the follower sees and ``leader_act`` plays.
 
     Returns (B, horizon) arrays: ``states``, follower ``observations`` (state, context index),
     ``leader_actions``, ``follower_actions``, ``leader_rewards`` and ``follower_rewards``
@@ -31,7 +36,7 @@ def rollout(
     tables = iterated.check_leader_tables(np.atleast_2d(leader_tables))
     batch = tables.shape[0]
     rows = np.arange(batch)
-    contexts = iterated.context(tables)
+    contexts = iterated.context(tables, check_input=False)
     shape = (batch, iterated.horizon)
     out = {
         key: np.empty(shape, dtype=np.int64)
@@ -40,7 +45,7 @@ def rollout(
     state = np.zeros(batch, dtype=np.int64)
     for t in range(iterated.horizon):
         observation = iterated.follower_observation(state, contexts)
-        a_leader = tables[rows, state]
+        a_leader = tables[rows, state] if leader_act is None else leader_act(t, state)
         a_follower = np.asarray(follower_act(t, state, observation))
         out["states"][:, t] = state
         out["observations"][:, t] = observation

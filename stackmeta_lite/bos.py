@@ -16,12 +16,12 @@ import pandas as pd
 from stackmeta_lite.baselines import QLearningResponse
 from stackmeta_lite.games import BATTLE_OF_THE_SEXES, make_game
 from stackmeta_lite.iterated import IteratedGame
-from stackmeta_lite.leader import train_leader
+from stackmeta_lite.leader import train_table_leader
 from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.qlearning import QLearningConfig
 
-BOS_LEADER = PGConfig(lr=0.05, batch_steps=60, iterations=150, gamma=1.0)
+BOS_LEADER = PGConfig(lr=0.05, batch_steps=60, iterations=150, gamma=1.0, baseline="step")
 """Leader REINFORCE: 10 leader episodes per update."""
 BOS_FOLLOWER = QLearningConfig(lr=0.1, epsilon=0.1, gamma=0.9, episodes=5)
 """Follower Q-learning: 5 episodes against each leader episode's committed action."""
@@ -38,7 +38,9 @@ def battle_of_the_sexes_run(
     iterated = IteratedGame(make_game(BATTLE_OF_THE_SEXES), horizon=1)
     respond = QLearningResponse(iterated, follower, np.random.default_rng(seed), reset=reset)
     with torch_threads(1):
-        run = train_leader(iterated, respond, "pg", leader, seed, episode_cost=respond.episode_cost)
+        run = train_table_leader(
+            iterated, respond, "pg", leader, seed, episode_cost=respond.episode_cost
+        )
     return pd.DataFrame(
         {
             "seed": seed,

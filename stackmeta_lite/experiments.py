@@ -1,12 +1,17 @@
 """Experiment runners: one (game, seed, method) run as tidy rows, and sweeps over many of them.
 
-Methods: ``meta_ppo``, ``meta_pg``, ``meta_dqn`` (the paper's Algorithm 1 with that leader) and
-``ppo_qlearn`` (the nested-loop baseline). One row per evaluation point (after each leader
-update) with: env steps in both conventions (``steps_with_queries``, the paper's, and
-``steps_plain``), the greedy leader's value per step on the raw 1..4 scale (``leader_value``) and
-per episode centred (``leader_value_centred``), the exact strong and weak stationary optima, the
-follower's exact best-response gap (raw, per step) and ``equilibrium_value``, which is the leader
-value only where the follower best-responds and NaN elsewhere.
+Methods: ``meta_ppo``, ``meta_pg``, ``meta_dqn`` (the paper's Algorithm 1 with that leader, which
+answers the queries and plays step by step), the ablations ``meta_ppo_table``, ``meta_pg_table``
+and ``meta_dqn_table`` (the leader commits to one sampled table per episode), ``ppo_qlearn`` (the
+nested-loop baseline with the same step-wise PPO leader, which a fresh Q-learner learns against
+in every leader episode) and its ablation ``ppo_qlearn_table``.
+
+One row per evaluation point (after each leader update) with: env steps in both conventions
+(``steps_with_queries``, the paper's, and ``steps_plain``), the greedy leader's value per step on
+the raw 1..4 scale (``leader_value``) and per episode centred (``leader_value_centred``), the exact
+strong and weak stationary optima, the follower's exact best-response gap (raw, per step) and
+``equilibrium_value``, which is the leader value only where the follower best-responds and NaN
+elsewhere.
 """
 
 from __future__ import annotations
@@ -21,13 +26,14 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from stackmeta_lite.baselines import QLearningResponse
-from stackmeta_lite.games import make_game
-from stackmeta_lite.iterated import IteratedGame, expected_returns
+from stackmeta_lite.games import game_name, make_game
+from stackmeta_lite.iterated import IteratedGame, StepCounter, expected_returns
 from stackmeta_lite.leader import (
     LeaderConfig,
     default_config,
     greedy_follower_response,
     train_leader,
+    train_table_leader,
 )
 from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.learners.pg import PGConfig
@@ -35,7 +41,6 @@ from stackmeta_lite.learners.ppo import PPOConfig
 from stackmeta_lite.learners.qlearning import QLearningConfig
 from stackmeta_lite.meta import (
     PretrainResult,
-    StepCounter,
     follower_policies_for,
     pretrain_follower,
     verify,
@@ -43,19 +48,29 @@ from stackmeta_lite.meta import (
 from stackmeta_lite.solver import best_response_gap, solve_iterated
 from stackmeta_lite.validation import check_choice, check_positive_int
 
-METHODS: tuple[str, ...] = ("meta_ppo", "meta_pg", "meta_dqn", "ppo_qlearn")
+META_METHODS: tuple[str, ...] = (
+    "meta_ppo",
+    "meta_pg",
+    "meta_dqn",
+    "meta_ppo_table",
+    "meta_pg_table",
+    "meta_dqn_table",
+)
+METHODS: tuple[str, ...] = (*META_METHODS, "ppo_qlearn", "ppo_qlearn_table")
 BACKENDS: tuple[str, ...] = ("processes", "serial", "ray")
 VALUE_TOLERANCE = 0.01
 """A leader 'reaches the optimum' within this many raw payoff units per step (issue target)."""
 GAP_TOLERANCE = 1e-6
 
-FOLLOWER_PRETRAIN = PGConfig(lr=0.05, batch_steps=100, iterations=200, gamma=0.9, baseline=True)
+FOLLOWER_PRETRAIN = PGConfig(lr=0.05, batch_steps=100, iterations=200, gamma=0.9, baseline="step")
 """Our meta pre-training: the paper's PG and batches with a per-step baseline, gamma 0.9, lr 0.05
 and 200 iterations (the paper: no baseline, RLlib's gamma 0.99, lr 0.02, 500 iterations)."""
-LEADER_PPO = PPOConfig(lr=0.008, batch_steps=500, iterations=20)
-"""Our PPO leader: the paper's lr, batches of 500 steps instead of 1000, 20 updates."""
+LEADER_PPO = PPOConfig(lr=0.008, batch_steps=500, iterations=30, epochs=10)
+"""Our PPO leader: the paper's lr, batches of 500 steps instead of 1000, 30 updates of 10 epochs
+(RLlib: 30), seeded random initial logits of std 0.01 and a tabular critic (the faithful leader)."""
 BASELINE_PPO = PPOConfig(lr=0.008, batch_steps=150, iterations=250)
-"""The baseline's PPO leader: 10 leader episodes per update, each costing 81 episodes."""
+"""The baseline's PPO leader: 10 leader episodes per update, each costing 81 episodes (80 of
+Q-learning against the leader's current policy, then the leader's own)."""
 
 
 @dataclass(frozen=True)
@@ -75,16 +90,22 @@ class RunConfig:
     def leader_config(self, method: str) -> LeaderConfig:
         if self.leader is not None:
             return self.leader
-        if method == "meta_ppo":
-            return LEADER_PPO
-        if method == "ppo_qlearn":
+        if method.startswith("ppo_qlearn"):
             return BASELINE_PPO
-        return default_config(method.removeprefix("meta_"))
+        algorithm = leader_algorithm(method)
+        return LEADER_PPO if algorithm == "ppo" else default_config(algorithm)
+
+
+def leader_algorithm(method: str) -> str:
+    """The leader's learner of a method: ``pg``, ``ppo`` or ``dqn``."""
+    if method.startswith("ppo_qlearn"):
+        return "ppo"
+    return method.removeprefix("meta_").removesuffix("_table")
 
 
 def check_run(game: str, seed: int, method: str) -> None:
     """Fail before training on an unknown game or method, or a bad seed."""
-    make_game(game)
+    game_name(game)
     check_choice("method", method, METHODS)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
@@ -94,6 +115,7 @@ def run(
     game: str, seed: int, method: str = "meta_ppo", config: RunConfig = RunConfig()
 ) -> pd.DataFrame:
     """One run as a tidy table, one row per leader update (see the module docstring)."""
+    game = game_name(game)
     check_run(game, seed, method)
     with torch_threads(1):
         return _run(game, seed, method, config)
@@ -102,21 +124,27 @@ def run(
 def _run(game: str, seed: int, method: str, config: RunConfig) -> pd.DataFrame:
     iterated = IteratedGame(make_game(game), config.horizon)
     leader_config = config.leader_config(method)
-    if method == "ppo_qlearn":
+    if method.startswith("ppo_qlearn"):
         respond = QLearningResponse(iterated, config.qlearning, np.random.default_rng(seed))
-        leader = train_leader(
-            iterated, respond, "ppo", leader_config, seed, StepCounter(), respond.episode_cost
-        )
+        if method.endswith("_table"):
+            leader = train_table_leader(
+                iterated, respond, "ppo", leader_config, seed, StepCounter(), respond.episode_cost
+            )
+        else:
+            leader = train_leader(iterated, respond, "ppo", leader_config, seed, StepCounter())
         rows = _baseline_rows(iterated, leader, respond)
     else:
         pre = pretrain_follower(
             iterated, config.follower, seed, record_every=config.follower.iterations
         )
-        respond = greedy_follower_response(iterated, pre.follower.greedy())
+        greedy_table = pre.follower.greedy()
         steps = StepCounter(pre.steps.with_queries, pre.steps.plain)
-        leader = train_leader(
-            iterated, respond, method.removeprefix("meta_"), leader_config, seed, steps
-        )
+        algorithm = leader_algorithm(method)
+        if method.endswith("_table"):
+            respond = greedy_follower_response(iterated, greedy_table)
+            leader = train_table_leader(iterated, respond, algorithm, leader_config, seed, steps)
+        else:
+            leader = train_leader(iterated, greedy_table, algorithm, leader_config, seed, steps)
         rows = _meta_rows(iterated, pre.follower, leader)
         check = verify(
             pre.follower,
@@ -137,7 +165,7 @@ def _run(game: str, seed: int, method: str, config: RunConfig) -> pd.DataFrame:
 def _meta_rows(iterated: IteratedGame, follower, leader) -> pd.DataFrame:
     tables = np.array(leader.tables)
     policies = follower_policies_for(follower, iterated, tables)
-    leader_returns, _ = expected_returns(iterated, tables, policies)
+    leader_returns, _ = expected_returns(iterated, tables, policies, check_input=False)
     gaps = best_response_gap(iterated, tables, policies)
     return _rows(iterated, leader, tables, leader_returns, gaps)
 

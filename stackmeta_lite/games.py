@@ -3,11 +3,18 @@
 Payoff convention, used everywhere in this package: ``leader_payoffs[a, b]`` and
 ``follower_payoffs[a, b]`` are the rewards when the leader plays row ``a`` and the follower plays
 column ``b``. In the canonical games action 0 is C (cooperate) and action 1 is D (defect), payoffs
-are ordinal on the 1..4 scale, and every cell is written (leader, follower) as in REFERENCE.md.
+are ordinal on the 1..4 scale, and every cell is written (leader, follower).
+
+The 12 games, their names and payoffs are those of The Good Shepherd (Balaguer et al. 2022,
+"The Good Shepherd: An Oracle Agent for Mechanism Design") as used by Gerstgrasser & Parkes
+("Meta-RL for Multi-Agent RL: Learning to Adapt to Evolving Agents") and their released code. That
+code spells two names ``mixedharmony`` and ``noconflict``; here every name has underscores
+(``mixed_harmony``, ``no_conflict``) and the old spellings are accepted with a warning.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,9 +25,9 @@ _CANONICAL_CELLS: dict[str, tuple[tuple[int, int], ...]] = {
     "stag_hunt": ((4, 4), (1, 3), (3, 1), (2, 2)),
     "assurance": ((4, 4), (1, 2), (2, 1), (3, 3)),
     "coordination": ((4, 4), (2, 1), (1, 2), (3, 3)),
-    "mixedharmony": ((4, 4), (3, 1), (1, 3), (2, 2)),
+    "mixed_harmony": ((4, 4), (3, 1), (1, 3), (2, 2)),
     "harmony": ((4, 4), (3, 2), (2, 3), (1, 1)),
-    "noconflict": ((4, 4), (2, 3), (3, 2), (1, 1)),
+    "no_conflict": ((4, 4), (2, 3), (3, 2), (1, 1)),
     "deadlock": ((2, 2), (1, 4), (4, 1), (3, 3)),
     "prisoners_delight": ((1, 1), (2, 4), (4, 2), (3, 3)),
     "hero": ((1, 1), (3, 4), (4, 3), (2, 2)),
@@ -35,6 +42,9 @@ BATTLE_OF_THE_SEXES = "battle_of_the_sexes"
 """Name of the one-shot Battle of the Sexes of the paper's Appendix B."""
 
 KNOWN_GAMES: tuple[str, ...] = (*CANONICAL_GAMES, BATTLE_OF_THE_SEXES)
+
+GAME_ALIASES: dict[str, str] = {"mixedharmony": "mixed_harmony", "noconflict": "no_conflict"}
+"""The original code's spellings, accepted with a warning, and the names they stand for."""
 
 
 def _as_payoff_array(values: object, who: str) -> np.ndarray:
@@ -163,8 +173,26 @@ def from_cells(
     )
 
 
+def game_name(name: str) -> str:
+    """``name`` if it is a known game, its current spelling (with a warning) if it is an old
+    one, else a clear error listing the known games."""
+    if name in GAME_ALIASES:
+        current = GAME_ALIASES[name]
+        warnings.warn(
+            f"game {name!r} is the original code's spelling; it is now called {current!r}",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return current
+    if name not in KNOWN_GAMES:
+        raise ValueError(f"unknown game {name!r}; known games are: {', '.join(KNOWN_GAMES)}")
+    return name
+
+
 def make_game(name: str) -> BimatrixGame:
-    """The canonical game (or the one-shot Battle of the Sexes) called ``name``."""
+    """The canonical game (or the one-shot Battle of the Sexes) called ``name`` (old spellings
+    are accepted with a warning, see ``GAME_ALIASES``)."""
+    name = game_name(name)
     if name == BATTLE_OF_THE_SEXES:
         # Coordinate on the leader's choice: 2/1; on the follower's choice: 1/2; miscoordinate: 0/0.
         return BimatrixGame(
@@ -175,6 +203,4 @@ def make_game(name: str) -> BimatrixGame:
             follower_actions=("leader's choice", "follower's choice"),
             offset=0.0,
         )
-    if name not in _CANONICAL_CELLS:
-        raise ValueError(f"unknown game {name!r}; known games are: {', '.join(KNOWN_GAMES)}")
     return from_cells(name, _CANONICAL_CELLS[name])

@@ -13,6 +13,7 @@ subtract ``game.offset`` (2.5 for the canonical games), as in training in the pa
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,9 +94,10 @@ class IteratedGame:
             )
         return _check_actions(tables, count, who)
 
-    def context(self, leader_tables: np.ndarray) -> np.ndarray:
-        """Context code omega = sum_s table[s] * n**s of leader tables of shape (..., n_states)."""
-        tables = self.check_leader_tables(leader_tables)
+    def context(self, leader_tables: np.ndarray, *, check_input: bool = True) -> np.ndarray:
+        """Context code omega = sum_s table[s] * n**s of leader tables of shape (..., n_states);
+        ``check_input=False`` skips the check for tables already checked by the caller."""
+        tables = self.check_leader_tables(leader_tables) if check_input else leader_tables
         powers = self.n_leader_actions ** np.arange(self.n_states)
         return tables @ powers
 
@@ -121,6 +123,24 @@ class IteratedGame:
         return f"({self.game.leader_actions[leader]}, {self.game.follower_actions[follower]})"
 
 
+@dataclass
+class StepCounter:
+    """Env steps in both conventions: ``with_queries`` (the paper's, 15 per 2x2 episode) and
+    ``plain`` (10)."""
+
+    with_queries: int = 0
+    plain: int = 0
+
+    def add_episodes(self, iterated: IteratedGame, episodes: int) -> None:
+        self.with_queries += episodes * iterated.steps_per_episode(with_queries=True)
+        self.plain += episodes * iterated.steps_per_episode(with_queries=False)
+
+
+def episodes_per_batch(iterated: IteratedGame, batch_steps: int) -> int:
+    """Complete episodes that make up at least ``batch_steps`` env steps (paper convention)."""
+    return math.ceil(batch_steps / iterated.steps_per_episode(with_queries=True))
+
+
 def _check_actions(actions: np.ndarray, count: int, who: str) -> np.ndarray:
     if actions.size and not np.issubdtype(actions.dtype, np.integer):
         rounded = np.rint(actions)
@@ -134,18 +154,25 @@ def _check_actions(actions: np.ndarray, count: int, who: str) -> np.ndarray:
 
 
 def expected_returns(
-    iterated: IteratedGame, leader_tables: np.ndarray, follower_policies: np.ndarray
+    iterated: IteratedGame,
+    leader_tables: np.ndarray,
+    follower_policies: np.ndarray,
+    *,
+    check_input: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exact expected raw episode returns (leader, follower) of leader tables (B, S) against
-    stochastic stationary follower policies (B, S, m) of action probabilities."""
-    tables = iterated.check_leader_tables(leader_tables)
-    policies = np.asarray(follower_policies, dtype=float)
+    stochastic stationary follower policies (B, S, m) of action probabilities;
+    ``check_input=False`` skips the checks for arrays already checked by the caller."""
+    tables, policies = leader_tables, follower_policies
+    if check_input:
+        tables = iterated.check_leader_tables(leader_tables)
+        policies = np.asarray(follower_policies, dtype=float)
+        shape = (*tables.shape, iterated.n_follower_actions)
+        if tables.ndim != 2 or policies.shape != shape:
+            raise ValueError(
+                f"follower policies must have shape (B, S, m) = {shape}, got {policies.shape}"
+            )
     batch, n_states = tables.shape
-    if policies.shape != (batch, n_states, iterated.n_follower_actions):
-        raise ValueError(
-            f"follower policies must have shape {(batch, n_states, iterated.n_follower_actions)}, "
-            f"got {policies.shape}"
-        )
     rows = np.arange(batch)[:, None]
     dist = np.zeros((batch, n_states))
     dist[:, 0] = 1.0

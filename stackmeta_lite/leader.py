@@ -1,31 +1,46 @@
 """Phase 2: train a leader against the frozen contextual follower, with PG, PPO or DQN.
 
-The leader's policy answers the queries: it samples one action per state, i.e. a table, at the
-start of every episode, and plays by that table (commitment). PG and PPO therefore treat an
-episode as one decision whose log-probability is the sum over the answered states, with the
-centred episode return as its reward. The follower plays greedily (exploration off).
+The faithful leader (the paper's, ``train_leader``) decides step by step. Each episode it
+answers the queries by sampling its policy in every state (reward 0), the follower sees those
+answers as its context and plays greedily, and the leader then plays by sampling its policy in
+each visited state (centred rewards): 5 + 10 decisions per 2x2 episode. The leader depends on the
+follower only through its greedy table over the follower's observations, so any follower learner
+plugs in; a ``Follower`` that does not see the answers (the PPO+Q-learn baseline's fresh
+Q-learners) makes the leader skip the queries: 10 decisions per episode.
+
+The ablation (``train_table_leader``) commits to one sampled table per episode and plays by it;
+PG and PPO then treat the episode as one decision whose log-probability is the sum over the
+answered states and whose reward is the centred episode return.
+
+Answers and play actions are independent samples of one policy, so changing a state's answer
+alone, or its play alone, can lower the return where changing both raises it (in hero's start
+state against a best-responding follower). Gradient leaders can stall there; the ablation, which
+plays what it answered, has no such local optima.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import torch
 
 from stackmeta_lite.batched import rollout
-from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.iterated import IteratedGame, StepCounter, episodes_per_batch
 from stackmeta_lite.learners.dqn import DQNConfig, QueryDQN
-from stackmeta_lite.learners.pg import PGConfig, reinforce_loss
-from stackmeta_lite.learners.policy import CategoricalPolicy, sample_actions
-from stackmeta_lite.learners.ppo import PPOConfig, clipped_surrogate_loss
-from stackmeta_lite.meta import StepCounter, episodes_per_batch
+from stackmeta_lite.learners.pg import PGConfig, pg_update, returns_to_go
+from stackmeta_lite.learners.policy import CategoricalPolicy, ValueFunction, sample_actions
+from stackmeta_lite.learners.ppo import PPOConfig, ppo_optimizer, ppo_update
 from stackmeta_lite.validation import check_choice
 
 LEADER_METHODS: tuple[str, ...] = ("pg", "ppo", "dqn")
-LEADER_PG = PGConfig(lr=0.156, batch_steps=100, iterations=1200, gamma=1.0)
-"""The paper's Table 1 leader PG."""
+LEADER_PG = PGConfig(
+    lr=0.156, batch_steps=100, iterations=1200, gamma=1.0, baseline="step", init_std=0.01
+)
+"""The paper's Table 1 leader PG, with a batch-mean baseline per decision (ours) and seeded
+random initial logits of std 0.01 (CleanRL's policy-head scale): a near-uniform start."""
 
 LeaderConfig = PGConfig | PPOConfig | DQNConfig
 FollowerResponse = Callable[[np.ndarray], np.ndarray]
@@ -38,8 +53,36 @@ def default_config(method: str) -> LeaderConfig:
     return {"pg": LEADER_PG, "ppo": PPOConfig(), "dqn": DQNConfig()}[method]
 
 
+def _checked_config(method: str, config: LeaderConfig | None) -> LeaderConfig:
+    check_choice("leader method", method, LEADER_METHODS)
+    config = config or default_config(method)
+    expected = type(default_config(method))
+    if not isinstance(config, expected):
+        raise ValueError(f"method {method!r} needs a {expected.__name__}, got {config!r}")
+    return config
+
+
+def check_follower_table(iterated: IteratedGame, follower_table: np.ndarray) -> np.ndarray:
+    """A follower's greedy table: one action in [0, m) per follower observation, or an error."""
+    table = np.asarray(follower_table)
+    shape = (iterated.n_follower_observations,)
+    if table.shape != shape or not np.issubdtype(table.dtype, np.integer):
+        raise ValueError(
+            f"a follower table needs one integer action per observation, shape {shape}; "
+            f"got {table.dtype} of shape {table.shape}"
+        )
+    if table.min() < 0 or table.max() >= iterated.n_follower_actions:
+        raise ValueError(
+            f"follower actions must lie in [0, {iterated.n_follower_actions}), got values "
+            f"{table.min()}..{table.max()}"
+        )
+    return table
+
+
 def greedy_follower_response(iterated: IteratedGame, greedy_table: np.ndarray) -> FollowerResponse:
-    """Centred leader episode returns against a contextual follower's greedy table (160,)."""
+    """Centred leader episode returns of committed tables against a contextual follower's greedy
+    table (one action per follower observation)."""
+    greedy_table = check_follower_table(iterated, greedy_table)
 
     def act(_step: int, _states: np.ndarray, observations: np.ndarray) -> np.ndarray:
         return greedy_table[observations]
@@ -49,6 +92,33 @@ def greedy_follower_response(iterated: IteratedGame, greedy_table: np.ndarray) -
         return episode["leader_rewards"].sum(axis=1)
 
     return respond
+
+
+class Follower(Protocol):
+    """What the step-wise leader plays against."""
+
+    queried: bool  # does the follower see the leader's answers (then the leader answers)?
+    episode_cost: int  # episodes of env steps that one leader episode costs
+
+    def reply(self, answers: np.ndarray, leader_probabilities: np.ndarray) -> np.ndarray:
+        """The follower's table (B, S) for each episode, given the answers (B, S) and the
+        leader's policy (S, n)."""
+        ...
+
+
+@dataclass(frozen=True)
+class ContextualFollower:
+    """A frozen contextual follower playing its greedy table (one action per observation)."""
+
+    iterated: IteratedGame
+    greedy_table: np.ndarray
+    queried = True
+    episode_cost = 1
+
+    def reply(self, answers: np.ndarray, leader_probabilities: np.ndarray) -> np.ndarray:
+        contexts = self.iterated.context(answers, check_input=False)  # sampled: valid
+        states = np.arange(self.iterated.n_states)
+        return self.greedy_table[self.iterated.follower_observation(states, contexts[:, None])]
 
 
 @dataclass
@@ -68,6 +138,97 @@ class LeaderRun:
 
 def train_leader(
     iterated: IteratedGame,
+    follower: np.ndarray | Follower,
+    method: str = "ppo",
+    config: LeaderConfig | None = None,
+    seed: int = 0,
+    steps: StepCounter | None = None,
+) -> LeaderRun:
+    """The faithful leader (see the module docstring) against a follower's greedy table (one
+    action per follower observation) or a ``Follower``; ``steps`` continues a count (e.g.
+    pre-training)."""
+    config = _checked_config(method, config)
+    if isinstance(follower, np.ndarray):
+        follower = ContextualFollower(iterated, check_follower_table(iterated, follower))
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    steps = steps or StepCounter()
+    if method == "dqn":
+
+        def play(agent: QueryDQN, answers: np.ndarray) -> np.ndarray:
+            probabilities = agent.policy_probabilities()
+            episode = _play_stepwise(iterated, follower, answers, probabilities, rng)
+            return episode["leader_rewards"].sum(axis=1)
+
+        return _train_dqn(iterated, play, config, rng, steps, follower.episode_cost)
+    return _train_stepwise_policy(iterated, follower, method, config, rng, steps)
+
+
+def _optimizer(policy, critic, config) -> torch.optim.Adam:
+    if isinstance(config, PPOConfig):
+        return ppo_optimizer(policy, critic, config)
+    return torch.optim.Adam(policy.parameters(), lr=config.lr)
+
+
+def _play_stepwise(iterated, follower, answers, probabilities, rng) -> dict[str, np.ndarray]:
+    """One episode per row of ``answers`` against the follower's reply to them; the leader
+    samples ``probabilities`` (S, n) in each visited state. Centred rewards."""
+    tables = follower.reply(answers, probabilities)
+    rows = np.arange(len(answers))
+    return rollout(
+        iterated,
+        answers,
+        lambda _t, states, _observations: tables[rows, states],
+        centred=True,
+        leader_act=lambda _t, states: sample_actions(probabilities[states], rng),
+    )
+
+
+def _train_stepwise_policy(iterated, follower, method, config, rng, steps) -> LeaderRun:
+    n_states, horizon = iterated.n_states, iterated.horizon
+    policy = CategoricalPolicy(n_states, iterated.n_leader_actions, config.hidden, config.init_std)
+    critic = ValueFunction((n_states + horizon) * n_states) if method == "ppo" else None
+    optimizer = _optimizer(policy, critic, config)
+    n_episodes = episodes_per_batch(iterated, config.batch_steps)
+    queried = np.broadcast_to(np.arange(n_states), (n_episodes, n_states))
+    first = 0 if follower.queried else n_states  # decisions before the first are not taken
+    decision_index = np.arange(n_states + horizon)[first:]
+    run = LeaderRun()
+    for _ in range(config.iterations):
+        # Rollout: sample the answers to the queries, then play step by step.
+        probabilities = policy.probabilities()
+        if follower.queried:
+            answers = sample_actions(probabilities[queried], rng)
+        else:  # a placeholder the follower never sees
+            answers = np.zeros_like(queried)
+        episode = _play_stepwise(iterated, follower, answers, probabilities, rng)
+        steps.add_episodes(iterated, n_episodes * follower.episode_cost)
+        # Decisions: the answers (reward 0), then the play actions (centred rewards).
+        states = np.concatenate([queried, episode["states"]], axis=1)[:, first:]
+        actions = np.concatenate([answers, episode["leader_actions"]], axis=1)[:, first:]
+        rewards = np.concatenate([np.zeros(queried.shape), episode["leader_rewards"]], axis=1)
+        returns = returns_to_go(torch.as_tensor(rewards[:, first:]), config.gamma).float()
+        observations, actions = torch.as_tensor(states), torch.as_tensor(actions)
+        if method == "pg":
+            pg_update(policy, optimizer, observations, actions, returns, config.baseline)
+        else:  # the critic reads (decision index, state)
+            value_observations = torch.as_tensor(decision_index * n_states + states)
+            ppo_update(
+                policy,
+                optimizer,
+                observations,
+                actions,
+                returns,
+                config,
+                critic,
+                value_observations,
+            )
+        run.record(policy.greedy(), steps, episode["leader_rewards"].sum(axis=1))
+    return run
+
+
+def train_table_leader(
+    iterated: IteratedGame,
     respond: FollowerResponse,
     method: str = "ppo",
     config: LeaderConfig | None = None,
@@ -75,24 +236,20 @@ def train_leader(
     steps: StepCounter | None = None,
     episode_cost: int = 1,
 ) -> LeaderRun:
-    """Train a leader against ``respond``; ``steps`` continues a count (e.g. pre-training) and
-    every leader episode costs ``episode_cost`` episodes of env steps."""
-    check_choice("leader method", method, LEADER_METHODS)
-    config = config or default_config(method)
-    expected = type(default_config(method))
-    if not isinstance(config, expected):
-        raise ValueError(f"method {method!r} needs a {expected.__name__}, got {config!r}")
+    """The table-commitment ablation (see the module docstring) against ``respond``; ``steps``
+    continues a count and every leader episode costs ``episode_cost`` episodes of env steps."""
+    config = _checked_config(method, config)
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     steps = steps or StepCounter()
     if method == "dqn":
-        return _train_dqn(iterated, respond, config, rng, steps, episode_cost)
-    return _train_policy_gradient(iterated, respond, method, config, rng, steps, episode_cost)
-
-
-def _train_policy_gradient(iterated, respond, method, config, rng, steps, episode_cost):
-    policy = CategoricalPolicy(iterated.n_states, iterated.n_leader_actions, config.hidden)
-    optimizer = torch.optim.Adam(policy.parameters(), lr=config.lr)
+        return _train_dqn(
+            iterated, lambda _agent, tables: respond(tables), config, rng, steps, episode_cost
+        )
+    policy = CategoricalPolicy(
+        iterated.n_states, iterated.n_leader_actions, config.hidden, config.init_std
+    )
+    optimizer = _optimizer(policy, None, config)
     n_episodes = episodes_per_batch(iterated, config.batch_steps)
     states = torch.arange(iterated.n_states).repeat(n_episodes, 1)
     run = LeaderRun()
@@ -104,37 +261,23 @@ def _train_policy_gradient(iterated, respond, method, config, rng, steps, episod
         returns = torch.as_tensor(respond(tables), dtype=torch.float32)
         steps.add_episodes(iterated, n_episodes * episode_cost)
         actions = torch.as_tensor(tables)
-        advantages = returns - returns.mean()
         if method == "pg":
-            loss = reinforce_loss(policy.log_probs(states, actions).sum(-1), advantages)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+            pg_update(policy, optimizer, states, actions, returns, config.baseline)
         else:
-            advantages = advantages / (advantages.std() + 1e-8)
-            with torch.no_grad():
-                old = policy.log_probs(states, actions).sum(-1)
-            for _ in range(config.epochs):
-                new = policy.log_probs(states, actions).sum(-1)
-                loss = clipped_surrogate_loss(new, old, advantages, config.clip_coef)
-                if config.entropy_coef:
-                    entropy = torch.distributions.Categorical(logits=policy(states[0])).entropy()
-                    loss = loss - config.entropy_coef * entropy.mean()
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
+            ppo_update(policy, optimizer, states, actions, returns, config)
         run.record(policy.greedy(), steps, returns.numpy())
     return run
 
 
-def _train_dqn(iterated, respond, config, rng, steps, episode_cost):
+def _train_dqn(iterated, play, config, rng, steps, episode_cost) -> LeaderRun:
+    """DQN on the query tree; ``play(agent, answers) -> centred returns`` plays the episodes."""
     agent = QueryDQN(iterated.n_states, iterated.n_leader_actions, config, rng)
     run = LeaderRun()
     for _ in range(config.iterations):
-        tables = agent.act(config.episodes_per_iteration)
-        returns = respond(tables)
+        answers = agent.act(config.episodes_per_iteration)
+        returns = play(agent, answers)
         steps.add_episodes(iterated, config.episodes_per_iteration * episode_cost)
-        agent.observe(tables, returns)
+        agent.observe(answers, returns)
         agent.learn()
         run.record(agent.greedy_table(), steps, returns)
     return run

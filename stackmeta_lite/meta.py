@@ -8,7 +8,6 @@ and ``steps_plain`` (10). Returns are raw per-step values on the game's scale (1
 
 from __future__ import annotations
 
-import math
 from copy import deepcopy
 from dataclasses import dataclass, field
 
@@ -16,27 +15,10 @@ import numpy as np
 import torch
 
 from stackmeta_lite.batched import rollout
-from stackmeta_lite.iterated import IteratedGame, expected_returns
-from stackmeta_lite.learners.pg import PGConfig, discounted_returns, reinforce_loss
+from stackmeta_lite.iterated import IteratedGame, StepCounter, episodes_per_batch, expected_returns
+from stackmeta_lite.learners.pg import PGConfig, pg_update, returns_to_go
 from stackmeta_lite.learners.policy import CategoricalPolicy, sample_actions
 from stackmeta_lite.solver import best_response_gap
-
-
-@dataclass
-class StepCounter:
-    """Env steps in both conventions."""
-
-    with_queries: int = 0
-    plain: int = 0
-
-    def add_episodes(self, iterated: IteratedGame, episodes: int) -> None:
-        self.with_queries += episodes * iterated.steps_per_episode(with_queries=True)
-        self.plain += episodes * iterated.steps_per_episode(with_queries=False)
-
-
-def episodes_per_batch(iterated: IteratedGame, batch_steps: int) -> int:
-    """Complete episodes that make up at least ``batch_steps`` env steps (paper convention)."""
-    return math.ceil(batch_steps / iterated.steps_per_episode(with_queries=True))
 
 
 def follower_policies_for(
@@ -102,16 +84,14 @@ def train_follower_pg(
             centred=True,
         )
         steps.add_episodes(iterated, n_episodes)
-        returns = discounted_returns(torch.as_tensor(episode["follower_rewards"]), config.gamma)
-        log_probs = follower.log_probs(
-            torch.as_tensor(episode["observations"]), torch.as_tensor(episode["follower_actions"])
+        pg_update(
+            follower,
+            optimizer,
+            torch.as_tensor(episode["observations"]),
+            torch.as_tensor(episode["follower_actions"]),
+            returns_to_go(torch.as_tensor(episode["follower_rewards"]), config.gamma),
+            config.baseline,
         )
-        if config.baseline:
-            returns = returns - returns.mean(dim=0, keepdim=True)
-        loss = reinforce_loss(log_probs, returns.float())
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
         if on_iteration is not None:
             on_iteration(iteration, steps)
     return steps

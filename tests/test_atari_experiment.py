@@ -24,7 +24,7 @@ DATA = Path(__file__).parents[1] / "data/atari"
 
 
 def tiny_budget(leader_optimizer: str = "adam") -> TradeBudget:
-    one = PGConfig(lr=0.1, batch_steps=1, iterations=1, baseline=True)
+    one = PGConfig(lr=0.1, batch_steps=1, iterations=1, baseline="observation")
     return TradeBudget(one, one, one, eval_games=1, leader_optimizer=leader_optimizer)
 
 
@@ -107,7 +107,7 @@ def test_verification_flags_every_follower_but_its_response() -> None:
     outcome = trade_equilibrium(0.07, 0.88, "buyer")
     answers, best = equilibrium_play(outcome)
     assert answers.tolist() == [1, 1, 0, 0, 0] and best == 2  # accept up to 0.25; offer 0.25
-    one = PGConfig(lr=0.3, batch_steps=1, iterations=1, baseline=True)
+    one = PGConfig(lr=0.3, batch_steps=1, iterations=1, baseline="observation")
     table = verification_power(outcome, range(2), one)
     assert len(table) == 2 * 6 and table["follower"].value_counts()["correct"] == 2
     for _, run in table.groupby("run"):
@@ -130,7 +130,11 @@ def test_bad_inputs_raise_clear_errors() -> None:
 
 def test_seed_lists_parse_and_refuse_bad_ranges() -> None:
     assert seed_list("1000-1002,7") == [1000, 1001, 1002, 7]
-    for bad, message in [("3-1", "bad seed range '3-1'"), ("0,0", "seeds repeat"), ("-1", "invalid literal")]:
+    for bad, message in [
+        ("3-1", "bad seed range '3-1'"),
+        ("0,0", "seeds repeat"),
+        ("-1", "invalid literal"),
+    ]:
         with pytest.raises(Exception, match=message):
             seed_list(bad)
 

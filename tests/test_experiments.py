@@ -16,6 +16,7 @@ from stackmeta_lite.experiments import (
 )
 from stackmeta_lite.games import make_game
 from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.leader import greedy_follower_response, train_leader, train_table_leader
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
 from stackmeta_lite.meta import leader_value, pretrain_follower
@@ -51,7 +52,9 @@ def test_ppo_qlearn_counts_the_inner_loop_steps():
 
 
 def test_unverified_values_are_never_equilibrium_values():
-    table = run("prisoners_delight", 1, "meta_ppo")  # the leader exploits a follower mistake
+    # The old table-committing leader from zero logits exploits a follower mistake here.
+    old_leader = RunConfig(leader=PPOConfig(batch_steps=500, iterations=20, init_std=0.0))
+    table = run("prisoners_delight", 1, "meta_ppo_table", old_leader)
     unverified = table[~table["best_responding"]]
     assert len(unverified) > 0 and unverified["equilibrium_value"].isna().all()
     assert not steps_to_optimum(table)["success"].item()
@@ -171,3 +174,21 @@ def test_pretrain_sweep_is_tidy_and_matches_single_runs():
     np.testing.assert_array_equal(
         results["hero", 1].follower.probabilities(), single.follower.probabilities()
     )
+
+
+def test_meta_methods_run_the_faithful_leader_and_the_table_ablation():
+    config = RunConfig(
+        follower=PGConfig(lr=0.05, iterations=30, gamma=0.9, baseline="step"),
+        leader=PPOConfig(batch_steps=150, iterations=4),
+    )
+    with pytest.warns(FutureWarning, match="now called 'no_conflict'"):
+        faithful = run("noconflict", 2, "meta_ppo", config)
+    ablation = run("no_conflict", 2, "meta_ppo_table", config)
+    assert set(faithful["game"]) == {"no_conflict"}
+    iterated = IteratedGame(make_game("no_conflict"))
+    follower = pretrain_follower(iterated, config.follower, 2, record_every=30).follower
+    respond = greedy_follower_response(iterated, follower.greedy())
+    stepwise = train_leader(iterated, follower.greedy(), "ppo", config.leader, 2)
+    committed = train_table_leader(iterated, respond, "ppo", config.leader, 2)
+    for rows, leader in ((faithful, stepwise), (ablation, committed)):
+        assert rows["leader_table"].tolist() == ["".join(map(str, t)) for t in leader.tables]

@@ -81,3 +81,16 @@ def test_payoff_arrays_are_read_only():
     game = make_game("chicken")
     with pytest.raises(ValueError):
         game.leader_payoffs[0, 0] = 10
+
+
+@pytest.mark.parametrize(
+    ("old", "new"), [("mixedharmony", "mixed_harmony"), ("noconflict", "no_conflict")]
+)
+def test_old_game_spellings_are_aliases_that_warn(old, new):
+    assert new in CANONICAL_GAMES and old not in KNOWN_GAMES
+    with pytest.warns(
+        FutureWarning,
+        match=f"game '{old}' is the original code's spelling; it is now called '{new}'",
+    ):
+        game = make_game(old)
+    assert game == make_game(new) and game.name == new

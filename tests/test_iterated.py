@@ -101,3 +101,14 @@ def test_play_tables_with_a_time_aware_follower():
     episode = play_tables(PD, tit_for_tat, policy)
     assert episode["follower_rewards"].sum() == 31 and episode["leader_rewards"].sum() == 28
     np.testing.assert_array_equal(episode["follower_actions"][0], [0] * 9 + [1])
+
+
+def test_checks_can_be_skipped_only_for_checked_inputs():
+    # Public calls check their input; callers holding checked arrays skip the second check.
+    table = PD.check_leader_tables(np.array([1, 0, 0, 1, 1]))
+    assert PD.context(table, check_input=False) == PD.context(table) == 25
+    policies = np.full((1, 5, 2), 0.5)
+    unchecked = expected_returns(PD, table[None], policies, check_input=False)
+    np.testing.assert_array_equal(unchecked, expected_returns(PD, table[None], policies))
+    with pytest.raises(ValueError, match=r"shape \(B, S, m\) = \(1, 5, 2\), got \(1, 5, 3\)"):
+        expected_returns(PD, table[None], np.full((1, 5, 3), 1 / 3))

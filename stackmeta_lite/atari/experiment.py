@@ -30,7 +30,7 @@ from stackmeta_lite.atari.ledger import Game, play_trade_game
 from stackmeta_lite.atari.orders import ORDERS, Order
 from stackmeta_lite.atari.trade_only import TradeOnlyEnv
 from stackmeta_lite.budget import is_ci
-from stackmeta_lite.learners.pg import PGConfig, reinforce_loss
+from stackmeta_lite.learners.pg import PGConfig, pg_update
 from stackmeta_lite.learners.policy import CategoricalPolicy, sample_actions
 from stackmeta_lite.validation import check_choice, check_positive_int
 
@@ -78,7 +78,9 @@ def budget_for(order: str, ci: bool) -> TradeBudget:
     game = 230  # agent steps in a typical game of the default market
 
     def pg(iterations: int, games: int, lr: float = 0.3) -> PGConfig:
-        return PGConfig(lr=lr, batch_steps=game * games, iterations=iterations, baseline=True)
+        return PGConfig(
+            lr=lr, batch_steps=game * games, iterations=iterations, baseline="observation"
+        )
 
     if order == "seller":
         if ci:
@@ -129,26 +131,6 @@ def one_hot(actions: np.ndarray, n_actions: int) -> np.ndarray:
     return np.eye(n_actions)[actions]
 
 
-def pg_step(
-    policy: CategoricalPolicy,
-    optimizer: torch.optim.Optimizer,
-    observations: np.ndarray,
-    actions: np.ndarray,
-    returns: np.ndarray,
-    baseline: bool,
-) -> None:
-    """One REINFORCE step on decisions (observation, action, return), minus the batch mean return
-    of each observation if ``baseline``."""
-    if baseline:
-        totals = np.bincount(observations, returns)
-        counts = np.maximum(np.bincount(observations), 1)
-        returns = returns - (totals / counts)[observations]
-    log_probs = policy.log_probs(torch.from_numpy(observations), torch.from_numpy(actions))
-    optimizer.zero_grad()
-    reinforce_loss(log_probs, torch.from_numpy(returns).float()).backward()
-    optimizer.step()
-
-
 def train_follower(
     sampler: GameSampler,
     phase: str,
@@ -157,17 +139,17 @@ def train_follower(
     draw_answers: Callable[[], np.ndarray],
     record: Callable[[str, Batch, int], dict],
 ) -> list[dict]:
-    """REINFORCE on the follower's decisions, each weighted by its bullet's credit (see
-    ``pg_step``), with the follower sampling its own policy; one ``record`` row per update."""
+    """REINFORCE (``pg_update``) on the follower's decisions, each weighted by its bullet's
+    credit minus ``config.baseline``, the follower sampling its own policy; one row per update."""
     optimizer = torch.optim.Adam(follower.parameters(), lr=config.lr)
     rows = []
     for update in range(config.iterations):
         probs = follower.probabilities()
         batch = sampler.play(phase, draw_answers, probs, config.batch_steps)
         decided = [sampler.order.follower_decisions(answers, game) for answers, game in batch]
-        observations, actions, credits = (np.concatenate(p) for p in zip(*decided, strict=True))
-        if len(observations):
-            pg_step(follower, optimizer, observations, actions, credits, config.baseline)
+        decisions = [np.concatenate(part) for part in zip(*decided, strict=True)]
+        if len(decisions[0]):
+            pg_update(follower, optimizer, *map(torch.from_numpy, decisions), config.baseline)
         rows.append(record(phase, batch, update))
     return rows
 
@@ -180,8 +162,9 @@ def train_leader_answers(
     optimizer_name: str,
     record: Callable[[str, Batch, int], dict],
 ) -> list[dict]:
-    """REINFORCE on the leader's per-game answers, each weighted by its whole game's reward (see
-    ``pg_step``), against the frozen ``follower_table`` of greedy actions; one row per update."""
+    """REINFORCE (``pg_update``) on the leader's per-game answers, each weighted by its whole game's
+    reward minus ``config.baseline``, against the frozen ``follower_table`` of greedy actions; one
+    ``record`` row per update."""
     optimizer = OPTIMIZERS[optimizer_name](leader.parameters(), lr=config.lr)
     order = sampler.order
     follower_probs = one_hot(follower_table, order.n_follower_actions)
@@ -195,7 +178,8 @@ def train_leader_answers(
         returns = np.array([game.rewards[order.leader_index] for _, game in batch])
         observations = np.tile(queries, len(batch))
         weights = np.repeat(returns, order.n_queries)
-        pg_step(leader, optimizer, observations, answers, weights, config.baseline)
+        tensors = map(torch.from_numpy, (observations, answers, weights))
+        pg_update(leader, optimizer, *tensors, config.baseline)
         rows.append(record("leader", batch, update))
     return rows
 

@@ -1,10 +1,11 @@
 """DQN (Mnih et al. 2015) for a leader that answers the queries one state at a time.
 
 The leader's decision process is the query tree: node (k, answers to states 0..k-1), action =
-answer for state k, reward 0 until the last answer, which earns the centred episode return of
-the committed table. Q is a table (linear without bias on one-hot nodes) or an MLP, trained from
-a replay buffer against a target network. Exploration is epsilon-greedy with a linear decay
-(the paper used RLlib's parameter noise).
+answer for state k, reward 0 until the last answer, which earns the centred return of the episode
+played after the answers. Its policy in a state is epsilon-greedy around its greedy answer there.
+Q is a table (linear without bias on one-hot nodes) or an MLP, trained from a replay buffer
+against a target network. Exploration is epsilon-greedy with a linear decay (the paper used
+RLlib's parameter noise).
 """
 
 from __future__ import annotations
@@ -115,7 +116,14 @@ class QueryDQN:
         return tables
 
     def greedy_table(self) -> np.ndarray:
+        """The greedy answers, shape (n_states,)."""
         return self.act(1, explore=False)[0]
+
+    def policy_probabilities(self) -> np.ndarray:
+        """The epsilon-greedy policy of every state around the greedy answers (n_states,
+        n_actions): how the leader plays step by step."""
+        one_hot = np.eye(self.n_actions)[self.greedy_table()]
+        return (1 - self.epsilon) * one_hot + self.epsilon / self.n_actions
 
     def observe(self, tables: np.ndarray, returns: np.ndarray) -> None:
         """Store the transitions of finished episodes (tables and centred returns)."""

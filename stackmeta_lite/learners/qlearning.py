@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from stackmeta_lite.batched import LeaderAct
 from stackmeta_lite.iterated import IteratedGame
 from stackmeta_lite.validation import check_positive_int, check_range
 
@@ -31,16 +32,23 @@ class QLearningConfig:
 
 def train_q_followers(
     iterated: IteratedGame,
-    leader_tables: np.ndarray,
+    leader_tables: np.ndarray | None,
     q_tables: np.ndarray,
     config: QLearningConfig,
     rng: np.random.Generator,
+    leader_act: LeaderAct | None = None,
 ) -> None:
     """Run ``config.episodes`` epsilon-greedy episodes of each Q-table (B, S, m), updated in
-    place, against its leader table (B, S); centred follower rewards."""
-    tables = iterated.check_leader_tables(np.atleast_2d(leader_tables))
-    batch = len(tables)
+    place, against its leader table (B, S) or, if given, against ``leader_act(step, states)``
+    (a stochastic leader; ``leader_tables`` is then None). Centred follower rewards."""
+    batch = len(q_tables)
     rows = np.arange(batch)
+    if leader_act is None:
+        tables = iterated.check_leader_tables(np.atleast_2d(leader_tables))
+
+        def leader_act(_step: int, states: np.ndarray) -> np.ndarray:
+            return tables[rows, states]
+
     for _ in range(config.episodes):
         state = np.zeros(batch, dtype=np.int64)
         for t in range(iterated.horizon):
@@ -48,7 +56,7 @@ def train_q_followers(
             greedy = _argmax_random_ties(values, rng)
             explore = rng.random(batch) < config.epsilon
             action = np.where(explore, rng.integers(0, iterated.n_follower_actions, batch), greedy)
-            leader_action = tables[rows, state]
+            leader_action = leader_act(t, state)
             _, reward = iterated.rewards(leader_action, action, centred=True)
             nxt = iterated.next_state(leader_action, action)
             bootstrap = (
