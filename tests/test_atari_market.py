@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from stackmeta_lite.atari.bullet_value import bullet_values
 from stackmeta_lite.atari.cartridge import MISSILE_X, MISSILE_Y, PLAYER_X, is_alien_kill, launchers
 from stackmeta_lite.atari.market import ACCEPT, KEEP, REJECT, Market
+from stackmeta_lite.atari.shooter import AimShooter
 
 
 def test_arrival_gaps_are_geometric_with_the_stated_mean() -> None:
@@ -103,3 +106,30 @@ def test_launch_is_matched_to_an_armed_shooter_at_x_plus_5() -> None:
     assert launchers(ram, (True, False)) == (False, False)
     ram[MISSILE_Y[1]] = 83  # a missile already in flight is not a launch
     assert launchers(ram, (True, True)) == (False, False)
+
+
+def test_bullet_values_report_intervals_and_the_distance_to_the_grid() -> None:
+    kills = {"seller": [7, 8, 7, 8], "buyer": [9, 8, 9, 9]}  # of 10 bullets per game
+    games = pd.DataFrame(
+        [
+            {"shooter": s, "kills_per_bullet": k / 10, "hit_rate": k / 10}
+            for s, ks in kills.items()
+            for k in ks
+        ]
+    )
+    values = bullet_values(games).set_index("shooter")
+    buyer = values.loc["buyer"]
+    assert buyer["value"] == pytest.approx(0.875)
+    assert buyer["value_se"] == pytest.approx(np.std([0.9, 0.8, 0.9, 0.9], ddof=1) / 2)
+    assert buyer["value_high"] - buyer["value"] == pytest.approx(3 * buyer["value_se"])
+    assert buyer["nearest_price"] in (0.75, 1.0)
+    assert buyer["z_nearest_price"] == pytest.approx(0.125 / buyer["value_se"])
+    assert values.loc["seller", "value"] == pytest.approx(0.075)  # kill reward 0.1
+    with pytest.raises(ValueError, match="need >= 2 games with a kills_per_bullet for seller"):
+        bullet_values(games.iloc[3:])
+
+
+@pytest.mark.parametrize("tolerance", [-1, 1.5, True])
+def test_the_shooter_refuses_a_bad_tolerance(tolerance: object) -> None:
+    with pytest.raises(ValueError, match=r"tolerance must be an integer >= 0 pixels"):
+        AimShooter(tolerance)
