@@ -58,7 +58,7 @@ def test_no_trade_when_no_price_fits_between_the_values() -> None:
 
 
 def brute_force(v_seller: float, v_buyer: float, leader: str) -> tuple[float, float]:
-    """Both players' rewards per bullet at the leader's best commitment, by enumeration: the
+    """(seller, buyer) rewards per bullet at the leader's best commitment, by enumeration: the
     seller commits to a price or keeping; the buyer to one of the 32 accept sets. The follower
     best-responds and trades only when strictly better off."""
     if leader == "seller":
@@ -76,9 +76,10 @@ def brute_force(v_seller: float, v_buyer: float, leader: str) -> tuple[float, fl
 @given(st.floats(0, 1.2), st.floats(0, 1.2), st.sampled_from(["seller", "buyer"]))
 def test_rewards_match_a_brute_force_search(v_seller: float, v_buyer: float, leader: str) -> None:
     outcome = trade_equilibrium(v_seller, v_buyer, leader)
-    leader_reward, _ = brute_force(v_seller, v_buyer, leader)
+    leader_index = 0 if leader == "seller" else 1
+    best = brute_force(v_seller, v_buyer, leader)
     rewards = (outcome.seller_reward, outcome.buyer_reward)
-    assert rewards[0 if leader == "seller" else 1] == pytest.approx(leader_reward)
+    assert rewards[leader_index] == pytest.approx(best[leader_index])
     if outcome.price is not None:  # a trade leaves both strictly better off than no trade
         assert outcome.price > v_seller and outcome.price < v_buyer
         assert rewards == pytest.approx((outcome.price, v_buyer - outcome.price))
