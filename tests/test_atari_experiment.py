@@ -17,7 +17,11 @@ from stackmeta_lite.atari.ledger import play_trade_game
 from stackmeta_lite.atari.market import ACCEPT, KEEP, REJECT
 from stackmeta_lite.atari.orders import ORDERS
 from stackmeta_lite.atari.trade_only import TradeOnlyEnv
-from stackmeta_lite.atari.verification import equilibrium_play, verification_power
+from stackmeta_lite.atari.verification import (
+    confident_follower,
+    equilibrium_play,
+    verification_power,
+)
 from stackmeta_lite.learners.pg import PGConfig
 
 DATA = Path(__file__).parents[1] / "data/atari"
@@ -108,13 +112,26 @@ def test_verification_flags_every_follower_but_its_response() -> None:
     answers, best = equilibrium_play(outcome)
     assert answers.tolist() == [1, 1, 0, 0, 0] and best == 2  # accept up to 0.25; offer 0.25
     one = PGConfig(lr=0.3, batch_steps=1, iterations=1, baseline="observation")
-    table = verification_power(outcome, range(2), one)
+    table = verification_power(outcome, range(2), config=one)
     assert len(table) == 2 * 6 and table["follower"].value_counts()["correct"] == 2
     for _, run in table.groupby("run"):
         assert run["flagged"].sum() == 5  # all but the action verification chose
         assert not run.loc[run["follower_response"] == run["verify_response"], "flagged"].any()
     with pytest.raises(ValueError, match="has no trade"):
         equilibrium_play(trade_equilibrium(0.3, 0.45, "seller"))
+    with pytest.raises(ValueError, match=r"unknown style 'twice'; allowed: fresh, fine-tune"):
+        verification_power(outcome, range(1), "twice", one)
+
+
+def test_a_confident_follower_rarely_changes_under_fine_tuning() -> None:
+    order = ORDERS["seller"]
+    follower = confident_follower(order, np.array([23]), REJECT)  # reject 0.75: wrong
+    assert follower.probabilities()[23, REJECT] > 0.99
+    assert follower.probabilities()[17].tolist() == [0.5, 0.5]  # other rows untouched
+    one = PGConfig(lr=0.3, batch_steps=1, iterations=1, baseline="observation")
+    table = verification_power(trade_equilibrium(0.07, 0.88, "seller"), range(1), "fine-tune", one)
+    assert table["follower_response"].tolist() == ["reject", "accept"]
+    assert (table["style"] == "fine-tune").all() and (table["verification_steps"] > 0).all()
 
 
 def test_bad_inputs_raise_clear_errors() -> None:

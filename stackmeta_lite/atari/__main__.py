@@ -19,7 +19,7 @@ from stackmeta_lite.atari.bullet_value import bullet_values, compare_markets, me
 from stackmeta_lite.atari.equilibrium import best_follower_actions, trade_equilibrium
 from stackmeta_lite.atari.experiment import run_experiment
 from stackmeta_lite.atari.market import ROLES
-from stackmeta_lite.atari.verification import verification_power
+from stackmeta_lite.atari.verification import STYLES, verification_power
 
 PROG = "python -m stackmeta_lite.atari"
 
@@ -87,9 +87,10 @@ def experiment(args: argparse.Namespace) -> None:
 def power(args: argparse.Namespace) -> None:
     """Measure the phase-3 verification's power on deliberately wrong followers."""
     exact = trade_equilibrium(*read_values(args.out), args.order)
-    table = verification_power(exact, range(args.runs))
+    table = verification_power(exact, range(args.runs), args.style)
     print(table.groupby("follower")["flagged"].agg(["mean", "sum", "count"]))
-    write_csv(table, args.out / f"verification_power_{args.order}.csv")
+    suffix = "" if args.style == "fresh" else "_fine_tune"
+    write_csv(table, args.out / f"verification_power_{args.order}{suffix}.csv")
 
 
 def at_least_two(text: str) -> int:
@@ -155,6 +156,12 @@ def parser() -> argparse.ArgumentParser:
     sub = commands.add_parser("power", help="phase-3 verification against wrong followers")
     sub.add_argument("--order", required=True, choices=list(ROLES), help="who leads")
     sub.add_argument("--runs", type=at_least_two, default=10, help="verification runs (seeds 0..)")
+    sub.add_argument(
+        "--style",
+        choices=list(STYLES),
+        default="fresh",
+        help="fresh: phase 3 as run here; fine-tune: the paper's (a confident wrong follower)",
+    )
     sub.add_argument(
         "--out", type=existing_folder, required=True, help="folder holding bullet_values.csv"
     )
