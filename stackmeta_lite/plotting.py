@@ -478,3 +478,77 @@ def stackelberg_values(values: pd.DataFrame) -> Figure:
     ax.legend(title="", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
     fig.tight_layout()
     return fig
+
+
+# --- Atari bullet trade (chapter 6) -------------------------------------------------------------
+
+ORDER_LABELS: dict[str, str] = {"seller": "seller leads", "buyer": "buyer leads"}
+"""Legend names of the two leader orders of the bullet trade."""
+
+
+def atari_frames(frames: np.ndarray, steps: Sequence[int]) -> Figure:
+    """A strip of RGB screens (n, 210, 160, 3), each titled with its agent step."""
+    fig, axes = plt.subplots(1, len(steps), figsize=(2.4 * len(steps), 3.4), squeeze=False)
+    for ax, frame, step in zip(axes.flat, frames, steps, strict=True):
+        ax.imshow(frame)
+        ax.set_title(f"agent step {step}")
+        ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def atari_market_values(markets: pd.DataFrame, prices: Sequence[float]) -> Figure:
+    """Value per bullet (reward units) with its 3-standard-error interval, one panel per player,
+    one row per market setting; the grid prices as dotted lines."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 0.6 + 0.55 * markets["market"].nunique()))
+    for ax, (shooter, rows) in zip(axes, markets.groupby("shooter", sort=False), strict=True):
+        ax.errorbar(
+            rows["value"],
+            rows["market"],
+            xerr=3 * rows["value_se"],
+            fmt="o",
+            color=palette(list(ORDER_LABELS))[shooter],
+            capsize=3,
+        )
+        for price in prices:
+            ax.axvline(price, color="grey", linestyle=":", linewidth=1)
+        ax.invert_yaxis()
+        ax.set_title(f"{shooter}: value per bullet received")
+        ax.set_xlabel("reward per bullet (± 3 standard errors)")
+    axes[1].set_yticklabels([])
+    fig.tight_layout()
+    return fig
+
+
+def atari_trade_prices(curves: pd.DataFrame, exact: Mapping[str, float]) -> Figure:
+    """The paper's Figure 2 from tidy trade curves: per leader update, the mean price of accepted
+    trades and each order's leader reward per game (reward units), min-max band over seeds, against
+    training agent steps; the exact equilibrium prices dashed."""
+    leader = curves[curves["phase"] == "leader"].copy()
+    leader["leader_reward"] = np.where(
+        leader["order"] == "seller", leader["seller_reward"], leader["buyer_reward"]
+    )
+    leader["order"] = leader["order"].map(ORDER_LABELS)
+    colours = {ORDER_LABELS[k]: v for k, v in palette(list(ORDER_LABELS)).items()}
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+    for ax, column, label in (
+        (axes[0], "mean_price", "mean price of accepted trades"),
+        (axes[1], "leader_reward", "leader reward per game"),
+    ):
+        sns.lineplot(
+            data=leader,
+            x="update",
+            y=column,
+            hue="order",
+            palette=colours,
+            errorbar=("pi", 100),
+            ax=ax,
+            legend=ax is axes[0],
+        )
+        ax.set(xlabel="leader update (4 games each)", ylabel=label)
+    for order, price in exact.items():
+        axes[0].axhline(price, color=colours[ORDER_LABELS[order]], linestyle="--", linewidth=1)
+    axes[0].legend(title="", loc="center right", frameon=False)
+    axes[0].set_ylim(-0.05, 1.05)
+    fig.tight_layout()
+    return fig

@@ -1,22 +1,43 @@
 """Command line for the bullet trade: measure bullet values, or run the meta-RL experiment.
 
-``python -m stackmeta_lite.atari values --games 50 --out data/atari`` remeasures the bullet values;
-``python -m stackmeta_lite.atari experiment --order seller --seeds 0 1 2 --out data/atari`` trains
-(budget from ``STACKMETA_BUDGET``) and writes ``trade_curves_<order>.csv`` and
-``trade_summary_<order>.csv``.
+Examples:
+  python -m stackmeta_lite.atari values --games 100 --out data/atari
+  python -m stackmeta_lite.atari markets --games 30 --out data/atari
+  python -m stackmeta_lite.atari experiment --order seller --seeds 1000-1004 --out data/atari
+  python -m stackmeta_lite.atari power --order buyer --runs 10 --out data/atari
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 import pandas as pd
 
-from stackmeta_lite.atari.bullet_value import bullet_values, measure_hit_rates
-from stackmeta_lite.atari.equilibrium import trade_equilibrium
+from stackmeta_lite.atari.bullet_value import bullet_values, compare_markets, measure_hit_rates
+from stackmeta_lite.atari.equilibrium import best_follower_actions, trade_equilibrium
 from stackmeta_lite.atari.experiment import run_experiment
-from stackmeta_lite.atari.orders import ORDERS
+from stackmeta_lite.atari.market import ROLES
+from stackmeta_lite.atari.verification import STYLES, verification_power
+
+PROG = "python -m stackmeta_lite.atari"
+
+
+def write_csv(table: pd.DataFrame, path: Path) -> None:
+    """Write ``table`` to ``path`` atomically: a temporary file in the same folder, then rename."""
+    partial = path.with_name(f".{path.name}.partial")
+    table.to_csv(partial, index=False)
+    os.replace(partial, path)
+
+
+def read_values(out: Path) -> tuple[float, float]:
+    """The seller's and the buyer's value per bullet from ``out/bullet_values.csv``."""
+    path = out / "bullet_values.csv"
+    if not path.is_file():
+        raise SystemExit(f"{PROG}: {path} is missing; run `{PROG} values --out {out}` first")
+    v_seller, v_buyer = pd.read_csv(path).set_index("shooter").loc[list(ROLES), "value"]
+    return float(v_seller), float(v_buyer)
 
 
 def values(args: argparse.Namespace) -> None:
@@ -26,44 +47,131 @@ def values(args: argparse.Namespace) -> None:
     columns = ["steps", "bullets", "launches", "kills"]
     print(games.groupby("shooter")[columns].agg(["mean", "std", "min", "max"]).T.round(2))
     print(table.T.to_string(header=False))
-    v_seller, v_buyer = table["value"]
-    for leader in ORDERS:
+    v_seller, v_buyer = table.set_index("shooter").loc[list(ROLES), "value"]
+    for leader in ROLES:
         print(trade_equilibrium(v_seller, v_buyer, leader))
     if args.out is not None:
-        games.to_csv(args.out / "bullet_value_games.csv", index=False)
-        table.to_csv(args.out / "bullet_values.csv", index=False)
+        write_csv(games, args.out / "bullet_value_games.csv")
+        write_csv(table, args.out / "bullet_values.csv")
+
+
+def markets(args: argparse.Namespace) -> None:
+    """Compare the bullet values of the markets in ``bullet_value.MARKETS``."""
+    table = compare_markets(range(args.games))
+    print(table[["market", "shooter", "value", "value_se", "z_nearest_price"]].round(3))
+    if args.out is not None:
+        write_csv(table, args.out / "markets.csv")
 
 
 def experiment(args: argparse.Namespace) -> None:
-    """Run every seed of one order, print each summary, write the curves and summary CSVs."""
-    v_seller, v_buyer = pd.read_csv(args.out / "bullet_values.csv")["value"]
-    exact = trade_equilibrium(v_seller, v_buyer, args.order).price
-    results = []
+    """Run every seed of one order; after each seed, rewrite the curves and summary CSVs so that
+    a later failure loses nothing already trained."""
+    v_seller, v_buyer = read_values(args.out)
+    exact = trade_equilibrium(v_seller, v_buyer, args.order)
+    best = best_follower_actions(args.order, v_seller, v_buyer)
+    curves, summaries = [], []
     for seed in args.seeds:
-        results.append(run_experiment(args.order, seed))
-        print({**results[-1].summary, "exact_price": exact}, flush=True)
-    curves = pd.concat([r.curves for r in results], ignore_index=True)
-    summary = pd.DataFrame([r.summary for r in results]).assign(exact_price=exact)
-    curves.to_csv(args.out / f"trade_curves_{args.order}.csv", index=False)
-    summary.to_csv(args.out / f"trade_summary_{args.order}.csv", index=False)
+        result = run_experiment(args.order, seed)
+        summary = {**result.summary, "exact_price": exact.price}
+        summary["at_exact_price"] = summary["greedy_price"] == exact.price
+        table = [int(a) for a in summary["follower_table"]]
+        summary["follower_exact_rows"] = sum(a in ok for a, ok in zip(table, best, strict=True))
+        summary["follower_rows"] = len(best)
+        print(summary, flush=True)
+        curves.append(result.curves)
+        summaries.append(summary)
+        write_csv(pd.concat(curves), args.out / f"trade_curves_{args.order}.csv")
+        write_csv(pd.DataFrame(summaries), args.out / f"trade_summary_{args.order}.csv")
 
 
-def main() -> None:
-    """Parse the subcommand and run it."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(required=True)
-    measure = commands.add_parser("values", help="value of a bullet under the AimShooter")
-    measure.add_argument("--games", type=int, default=50, help="games per shooter (seeds 0..n-1)")
-    measure.add_argument("--out", type=Path, default=None, help="folder for the CSVs (optional)")
-    measure.set_defaults(run=values)
-    train = commands.add_parser("experiment", help="meta-RL trade experiment for one order")
-    train.add_argument("--order", required=True, choices=list(ORDERS), help="who leads")
-    train.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="one run each")
-    train.add_argument(
-        "--out", type=Path, required=True, help="folder holding bullet_values.csv; CSVs go here"
+def power(args: argparse.Namespace) -> None:
+    """Measure the phase-3 verification's power on deliberately wrong followers."""
+    exact = trade_equilibrium(*read_values(args.out), args.order)
+    table = verification_power(exact, range(args.runs), args.style)
+    print(table.groupby("follower")["flagged"].agg(["mean", "sum", "count"]))
+    suffix = "" if args.style == "fresh" else "_fine_tune"
+    write_csv(table, args.out / f"verification_power_{args.order}{suffix}.csv")
+
+
+def at_least_two(text: str) -> int:
+    """argparse type: an integer >= 2 (a standard error needs two games)."""
+    value = int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 2 games, got {value}")
+    return value
+
+
+def seed_list(text: str) -> list[int]:
+    """argparse type: ``0,3,7`` or ``1000-1004``, seeds >= 0, no repeats, at least one."""
+    seeds: list[int] = []
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        first, last = int(low), int(high or low)
+        if first < 0 or last < first:
+            raise argparse.ArgumentTypeError(f"bad seed range {part!r}: want a-b with 0 <= a <= b")
+        seeds += range(first, last + 1)
+    if len(set(seeds)) != len(seeds):
+        raise argparse.ArgumentTypeError(f"seeds repeat in {text!r}")
+    return seeds
+
+
+def existing_folder(text: str) -> Path:
+    """argparse type: a folder that exists."""
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is not an existing folder")
+    return path
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of the four subcommands."""
+    main_parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=__doc__.splitlines()[0],
+        epilog="\n".join(__doc__.splitlines()[2:]),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    train.set_defaults(run=experiment)
-    args = parser.parse_args()
+    commands = main_parser.add_subparsers(required=True)
+    out_help = "folder for the CSVs (must exist; optional)"
+    sub = commands.add_parser("values", help="value of a bullet to each player (AimShooter)")
+    sub.add_argument("--games", type=at_least_two, default=100, help="games per player, >= 2")
+    sub.add_argument("--out", type=existing_folder, default=None, help=out_help)
+    sub.set_defaults(run=values)
+    sub = commands.add_parser("markets", help="bullet values of the compared market settings")
+    sub.add_argument("--games", type=at_least_two, default=30, help="games per player, >= 2")
+    sub.add_argument("--out", type=existing_folder, default=None, help=out_help)
+    sub.set_defaults(run=markets)
+    sub = commands.add_parser("experiment", help="meta-RL trade experiment for one order")
+    sub.add_argument("--order", required=True, choices=list(ROLES), help="who leads")
+    sub.add_argument(
+        "--seeds", type=seed_list, default=[0], help="e.g. 0,3,7 or 1000-1004 (one run each)"
+    )
+    sub.add_argument(
+        "--out",
+        type=existing_folder,
+        required=True,
+        help="folder holding bullet_values.csv; the curves and summary CSVs go here",
+    )
+    sub.set_defaults(run=experiment)
+    sub = commands.add_parser("power", help="phase-3 verification against wrong followers")
+    sub.add_argument("--order", required=True, choices=list(ROLES), help="who leads")
+    sub.add_argument("--runs", type=at_least_two, default=10, help="verification runs (seeds 0..)")
+    sub.add_argument(
+        "--style",
+        choices=list(STYLES),
+        default="fresh",
+        help="fresh: phase 3 as run here; fine-tune: the paper's (a confident wrong follower)",
+    )
+    sub.add_argument(
+        "--out", type=existing_folder, required=True, help="folder holding bullet_values.csv"
+    )
+    sub.set_defaults(run=power)
+    return main_parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the subcommand and run it."""
+    args = parser().parse_args(argv)
     args.run(args)
 
 

@@ -20,7 +20,9 @@ RAM_SIZE = 128
 PLAYER_X = (0x1C, 0x1D)
 """RAM indices (address - 0x80) of the two players' x positions."""
 MISSILE_Y = (0x55, 0x56)
-"""RAM indices of the two missile slots' y (246 = empty); a slot is not tied to a player."""
+"""RAM indices of the two missile slots' y (NO_MISSILE = empty); a slot is not tied to a player."""
+NO_MISSILE = 246
+"""Missile y of an empty slot."""
 MISSILE_X = (0x57, 0x58)
 """RAM indices of the two missile slots' x positions."""
 LAUNCH_Y = 85
@@ -59,6 +61,11 @@ def launchers(ram: np.ndarray, armed: tuple[bool, bool]) -> tuple[bool, bool]:
                 launched[player] = True
                 break
     return launched[0], launched[1]
+
+
+def missile_in_flight(ram: np.ndarray) -> bool:
+    """Whether either player's missile is still on the screen, given the 128 RAM bytes."""
+    return any(ram[y] != NO_MISSILE for y in MISSILE_Y)
 
 
 def is_alien_kill(points: int) -> bool:

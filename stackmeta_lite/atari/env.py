@@ -11,9 +11,13 @@ RIGHTFIRE RIGHT and LEFTFIRE LEFT, and a bullet is spent only when its launch is
 the agent has nothing to decide. Neither player starts with bullets. One bullet's timeline: it
 arrives to the seller at the end of step t (seen in observation t); in step t+1 the seller keeps
 it or offers it; in step t+2 the buyer, having seen the offer, answers. An accepted bullet goes to
-the buyer and a rejected one back to the seller, usable from that same step. Arrivals follow
-``Market``: geometric gaps, mean ``mean_gap`` agent steps, at most ``max_stock`` bullets held
-in all.
+the buyer and a rejected one back to the seller, usable from that same step.
+
+The market (``Market``): each game supplies ``supply`` bullets, one at a time, after geometric gaps
+of mean ``mean_gap`` agent steps, while the two players hold fewer than ``max_stock`` bullets in
+all. With the defaults (10 bullets, one held at a time) a bullet is fired before the next arrives,
+and the game ends when the last one has landed, so no bullet is wasted unless the three shared
+lives run out first.
 
 What they observe: a float32 vector, identical layout for both agents: the 128 RAM bytes / 255;
 then the market features (own bullets held, other's bullets held, seller has an undecided bullet
@@ -22,8 +26,9 @@ grayscale screen sampled every ``frame_stride`` pixels, / 255, row-major.
 
 What they get, per agent step: an alien kill (a per-frame score change in 1..30) pays 0.1 to the
 seller and 1.0 to the buyer; a trade at price p adds p to the seller's reward and -p to the
-buyer's. The episode terminates when the game is over (three shared lives) and is truncated after
-``max_steps`` agent steps. Infos per agent: bullets ``held``, missiles ``launched`` and ``kills``
+buyer's. The episode terminates when the market is done (the whole supply launched and no missile
+in flight) or the game is over (three shared lives), and is truncated after ``max_steps`` agent
+steps. Infos per agent: bullets ``held``, missiles ``launched`` and ``kills``
 this step, and ``must_decide`` (whether its next trade choice counts).
 """
 
@@ -45,11 +50,12 @@ from stackmeta_lite.atari.cartridge import (
     UNARMED_CODES,
     is_alien_kill,
     launchers,
+    missile_in_flight,
 )
 from stackmeta_lite.atari.emulator import TWO_PLAYER_MODE, make_emulator
-from stackmeta_lite.atari.market import BUYER, PRICES, SELLER, Market, check_choice
+from stackmeta_lite.atari.market import BUYER, PRICES, ROLES, SELLER, Market, check_index
+from stackmeta_lite.validation import check_positive_int
 
-AGENTS: tuple[str, str] = ("seller", "buyer")
 N_MARKET_FEATURES = 5
 TRADE_CHOICES: dict[str, int] = {"seller": len(PRICES) + 1, "buyer": 2}
 """Number of trade choices per agent: seller keep or 5 prices, buyer reject or accept."""
@@ -58,26 +64,28 @@ TRADE_CHOICES: dict[str, int] = {"seller": len(PRICES) + 1, "buyer": 2}
 class SpaceInvadersTradeEnv(ParallelEnv):
     """The bullet market on the real Space Invaders ROM; see the module docstring."""
 
-    metadata = {"name": "space_invaders_trade_v0", "render_modes": ["rgb_array"]}
+    metadata = {"name": "space_invaders_trade_v1", "render_modes": ["rgb_array"]}
 
     def __init__(
         self,
         frame_skip: int = 4,
-        mean_gap: float = 20.0,
-        max_stock: int = 3,
+        mean_gap: float = 5.0,
+        max_stock: int = 1,
+        supply: int = 10,
         kill_rewards: tuple[float, float] = (0.1, 1.0),
         max_steps: int = 10_000,
         frame_stride: int = 0,
         mode: int = TWO_PLAYER_MODE,
         render_mode: str | None = None,
     ) -> None:
-        """Frame skip in emulator frames per agent step; ``mean_gap`` in agent steps."""
-        if frame_skip < 1:
-            raise ValueError(f"frame_skip must be >= 1 frame, got {frame_skip}")
-        if max_steps < 1:
-            raise ValueError(f"max_steps must be >= 1 agent step, got {max_steps}")
-        if frame_stride < 0:
-            raise ValueError(f"frame_stride must be >= 0 pixels (0 = no frame), got {frame_stride}")
+        """Frame skip in emulator frames per agent step; ``mean_gap`` in agent steps; ``supply`` and
+        ``max_stock`` in bullets."""
+        check_positive_int("frame_skip", frame_skip)
+        check_positive_int("max_steps", max_steps)
+        if isinstance(frame_stride, bool) or not isinstance(frame_stride, int) or frame_stride < 0:
+            raise ValueError(
+                f"frame_stride must be an integer >= 0 pixels (0 = no frame), got {frame_stride!r}"
+            )
         if len(kill_rewards) != 2 or not all(np.isfinite(kill_rewards)):
             raise ValueError(f"kill_rewards must be 2 finite rewards per kill, got {kill_rewards}")
         if render_mode not in (None, *self.metadata["render_modes"]):
@@ -87,10 +95,16 @@ class SpaceInvadersTradeEnv(ParallelEnv):
         self.max_steps = max_steps
         self.frame_stride = frame_stride
         self.render_mode = render_mode
-        self.market = Market(mean_gap=mean_gap, max_stock=max_stock)
-        self.possible_agents = list(AGENTS)
+        self.market = Market(mean_gap=mean_gap, max_stock=max_stock, supply=supply)
+        self.possible_agents = list(ROLES)
         self.agents: list[str] = []
         self._ale = make_emulator(mode)
+        for _ in range(INTRO_FRAMES - 1):
+            self._ale.act([0, 0])
+        self._start = self._ale.cloneState()
+        """Emulator state one frame before the end of the frozen intro; every game restores it and
+        plays that last frame (which refreshes RAM and screen), so a game starts exactly as after
+        a reset and the intro's frames: the emulator is deterministic."""
         self._ram = np.zeros(RAM_SIZE, dtype=np.uint8)
         width, height = self._ale.getScreenDims()
         self._gray = np.zeros((height, width, 1), dtype=np.uint8)
@@ -128,9 +142,8 @@ class SpaceInvadersTradeEnv(ParallelEnv):
         """Start a new game past its frozen intro; ``seed`` fixes the bullet arrivals."""
         if seed is not None:
             self._rng = np.random.default_rng(seed)
-        self._ale.reset_game()
-        for _ in range(INTRO_FRAMES):
-            self._ale.act([0, 0])
+        self._ale.restoreState(self._start)
+        self._ale.act([0, 0])
         self.market.clear()
         self.market.arrive(self._rng)
         self._steps = 0
@@ -141,7 +154,7 @@ class SpaceInvadersTradeEnv(ParallelEnv):
         """Advance ``frame_skip`` frames; return obs, rewards, terminations, truncations, infos."""
         if not self.agents:
             raise RuntimeError("step() called on a finished episode; call reset() first")
-        (move_s, trade_s), (move_b, trade_b) = (self._parse(a, actions) for a in AGENTS)
+        (move_s, trade_s), (move_b, trade_b) = (self._parse(a, actions) for a in ROLES)
         paid = self.market.trade(trade_s, trade_b)
         held = self.market.held
         kills, launched = [0, 0], [0, 0]
@@ -169,7 +182,8 @@ class SpaceInvadersTradeEnv(ParallelEnv):
             "seller": self.kill_rewards[SELLER] * kills[SELLER] + paid,
             "buyer": self.kill_rewards[BUYER] * kills[BUYER] - paid,
         }
-        over = bool(ale.game_over())
+        closed = self.market.sold_out and not missile_in_flight(ale.getRAM(self._ram))
+        over = bool(ale.game_over()) or closed
         late = self._steps >= self.max_steps and not over
         observations, infos = self._observe(), self._infos(kills, launched)
         terminations = dict.fromkeys(self.agents, over)
@@ -187,17 +201,15 @@ class SpaceInvadersTradeEnv(ParallelEnv):
 
     def _parse(self, agent: str, actions: dict[str, Any]) -> tuple[int, int]:
         if agent not in actions:
-            raise ValueError(
-                f"actions must have a key for each agent {AGENTS}, got {list(actions)}"
-            )
+            raise ValueError(f"actions must have a key for each agent {ROLES}, got {list(actions)}")
         try:
             move, trade = actions[agent]
         except (TypeError, ValueError):
             raise ValueError(
                 f"{agent} action must be a (move, trade) pair, got {actions[agent]!r}"
             ) from None
-        move = check_choice(move, len(MOVE_NAMES), f"{agent} move")
-        return move, check_choice(trade, TRADE_CHOICES[agent], f"{agent} trade choice")
+        move = check_index(move, len(MOVE_NAMES), f"{agent} move")
+        return move, check_index(trade, TRADE_CHOICES[agent], f"{agent} trade choice")
 
     def _observe(self) -> dict[str, np.ndarray]:
         ram = self._ale.getRAM(self._ram).astype(np.float32) / 255.0
@@ -215,7 +227,7 @@ class SpaceInvadersTradeEnv(ParallelEnv):
             agent: np.concatenate(
                 [ram, np.array((held[i], held[1 - i], *flags), dtype=np.float32), frame]
             )
-            for i, agent in enumerate(AGENTS)
+            for i, agent in enumerate(ROLES)
         }
 
     def _infos(self, kills: tuple[int, int], launched: tuple[int, int]) -> dict[str, dict]:
@@ -227,5 +239,5 @@ class SpaceInvadersTradeEnv(ParallelEnv):
                 "kills": kills[i],
                 "must_decide": decide[i],
             }
-            for i, agent in enumerate(AGENTS)
+            for i, agent in enumerate(ROLES)
         }

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from stackmeta_lite.atari.env import AGENTS
-from stackmeta_lite.atari.market import ACCEPT, BUYER, KEEP, PRICES, SELLER
+from stackmeta_lite.atari.market import ACCEPT, BUYER, KEEP, PRICES, ROLES, SELLER
 from stackmeta_lite.atari.trade_only import TradeOnlyEnv
 from stackmeta_lite.learners.policy import sample_actions
 
@@ -42,7 +41,7 @@ class Game:
     agent_steps: int
 
 
-def play_game(
+def play_trade_game(
     env: TradeOnlyEnv,
     seller_probs: np.ndarray,
     buyer_probs: np.ndarray,
@@ -51,7 +50,7 @@ def play_game(
 ) -> Game:
     """One game from ``env.reset(seed=seed)``: each bullet's keep/offer choice drawn from
     ``seller_probs`` (6,), each answer to an offer at price k from ``buyer_probs[k]`` (5, 2)."""
-    kill_rewards = env.env.kill_rewards
+    kill_rewards = env.kill_rewards
     _, infos = env.reset(seed=seed)
     bullets: list[Bullet] = []
     held: tuple[deque[Bullet], deque[Bullet]] = (deque(), deque())
@@ -78,7 +77,7 @@ def play_game(
                 offer = bullet
         _, step_rewards, _, _, infos = env.step(actions)
         steps += 1
-        for player, agent in enumerate(AGENTS):
+        for player, agent in enumerate(ROLES):
             rewards[player] += step_rewards[agent]
             if infos[agent]["launched"]:
                 flying[player] = held[player].popleft()

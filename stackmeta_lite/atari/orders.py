@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from stackmeta_lite.atari.ledger import Game
-from stackmeta_lite.atari.market import ACCEPT, BUYER, KEEP, PRICES, SELLER
+from stackmeta_lite.atari.market import ACCEPT, BUYER, KEEP, PRICES, ROLES, SELLER
 
 N_PRICES = len(PRICES)
 
@@ -34,9 +34,14 @@ class Order:
     n_follower_actions: int
 
     @property
+    def follower(self) -> str:
+        """The other role: ``"buyer"`` when the seller leads, else ``"seller"``."""
+        return ROLES[1 - self.leader_index]
+
+    @property
     def leader_index(self) -> int:
         """SELLER or BUYER: the market index of the leader (the follower is the other one)."""
-        return SELLER if self.leader == "seller" else BUYER
+        return ROLES.index(self.leader)
 
     def context(self, answers: np.ndarray) -> int:
         """The follower's context: the leader's answers (n_queries,) read as a base-n number."""
@@ -47,6 +52,24 @@ class Order:
         context = self.context(answers)
         if self.leader == "seller":
             return context * N_PRICES + np.arange(N_PRICES)
+        return np.array([context])
+
+    def reachable_rows(self) -> np.ndarray:
+        """The follower's table rows that some leader answers make it decide in: seller-led, the
+        5 rows (offer k, price k); buyer-led, all 32 contexts."""
+        if self.leader == "seller":
+            return np.arange(1, N_PRICES + 1) * (N_PRICES + 1) - 1
+        return np.arange(self.n_follower_observations)
+
+    def played_rows(self, answers: np.ndarray) -> np.ndarray:
+        """The follower's table rows in which it decides when the leader answers ``answers``:
+        seller-led, the row of the one price offered (none if the seller keeps); buyer-led, the
+        context's row."""
+        context = self.context(answers)
+        if self.leader == "seller":
+            return np.array(
+                [context * N_PRICES + answers[0] - 1] if answers[0] != KEEP else [], int
+            )
         return np.array([context])
 
     def trade_probs(
@@ -90,6 +113,11 @@ class Order:
         accepted = [str(p) for p, a in zip(PRICES, answers, strict=True) if a == ACCEPT]
         return "accept " + "/".join(accepted) if accepted else "accept none"
 
+    def describe_played(self, answers: np.ndarray, follower_table: np.ndarray) -> str:
+        """The follower's greedy responses in words, in the rows where it decides (``none``)."""
+        rows = self.played_rows(answers)
+        return ", ".join(self.describe_response(a) for a in follower_table[rows]) or "none"
+
     def describe_response(self, action: int) -> str:
         """A follower action in words: ``reject``/``accept``, or ``keep``/``offer 0.5``."""
         if self.leader == "seller":
@@ -98,7 +126,7 @@ class Order:
 
 
 ORDERS: dict[str, Order] = {
-    "seller": Order("seller", 1, N_PRICES + 1, (N_PRICES + 1) * N_PRICES, 2),
-    "buyer": Order("buyer", N_PRICES, 2, 2**N_PRICES, N_PRICES + 1),
+    ROLES[SELLER]: Order(ROLES[SELLER], 1, N_PRICES + 1, (N_PRICES + 1) * N_PRICES, 2),
+    ROLES[BUYER]: Order(ROLES[BUYER], N_PRICES, 2, 2**N_PRICES, N_PRICES + 1),
 }
 """The two orders, keyed by the leader."""

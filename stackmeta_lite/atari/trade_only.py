@@ -8,7 +8,8 @@ import numpy as np
 from gymnasium import spaces
 from pettingzoo import ParallelEnv
 
-from stackmeta_lite.atari.env import AGENTS, TRADE_CHOICES, SpaceInvadersTradeEnv
+from stackmeta_lite.atari.env import TRADE_CHOICES, SpaceInvadersTradeEnv
+from stackmeta_lite.atari.market import ROLES
 from stackmeta_lite.atari.shooter import AimShooter
 
 
@@ -27,7 +28,7 @@ class TradeOnlyEnv(ParallelEnv):
     Observations, rewards and infos are the inner env's; ``shooter`` picks both cannons' moves.
     """
 
-    metadata = {"name": "space_invaders_trade_only_v0", "render_modes": ["rgb_array"]}
+    metadata = {"name": "space_invaders_trade_only_v1", "render_modes": ["rgb_array"]}
 
     def __init__(
         self, env: SpaceInvadersTradeEnv | None = None, shooter: Shooter | None = None
@@ -35,10 +36,10 @@ class TradeOnlyEnv(ParallelEnv):
         """Wrap ``env`` (default: a new one with default settings) and drive it with ``shooter``."""
         self.env = env if env is not None else SpaceInvadersTradeEnv()
         self.shooter = shooter if shooter is not None else AimShooter()
-        self.possible_agents = list(AGENTS)
+        self.possible_agents = list(ROLES)
         self.agents: list[str] = []
         self.render_mode = self.env.render_mode
-        self._action_spaces = {a: spaces.Discrete(TRADE_CHOICES[a]) for a in AGENTS}
+        self._action_spaces = {a: spaces.Discrete(TRADE_CHOICES[a]) for a in ROLES}
 
     def observation_space(self, agent: str) -> spaces.Box:
         """Same as the inner env's."""
@@ -59,13 +60,21 @@ class TradeOnlyEnv(ParallelEnv):
     def step(self, actions: dict[str, Any]) -> tuple[dict, dict, dict, dict, dict]:
         """Step the inner env with the shooter's moves and these trade choices."""
         moves = self.shooter.moves(self.env.ram)
-        if set(actions) != set(AGENTS):
-            raise ValueError(
-                f"actions must have a key for each agent {AGENTS}, got {list(actions)}"
-            )
-        out = self.env.step({a: (moves[i], actions[a]) for i, a in enumerate(AGENTS)})
+        if set(actions) != set(ROLES):
+            raise ValueError(f"actions must have a key for each agent {ROLES}, got {list(actions)}")
+        out = self.env.step({a: (moves[i], actions[a]) for i, a in enumerate(ROLES)})
         self.agents = list(self.env.agents)
         return out
+
+    @property
+    def kill_rewards(self) -> tuple[float, float]:
+        """Reward per alien kill of the seller and the buyer (the inner env's)."""
+        return self.env.kill_rewards
+
+    @property
+    def ram(self) -> np.ndarray:
+        """The inner env's 128 RAM bytes after the last step (read-only, uint8)."""
+        return self.env.ram
 
     def render(self) -> np.ndarray | None:
         """The inner env's render."""
