@@ -23,6 +23,7 @@ from stackmeta_lite.games import CANONICAL_GAMES
 from stackmeta_lite.iterated import IteratedGame
 from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.meta import pretrain_follower
+from stackmeta_lite.results import append_csv
 
 SEEDS = (0,)  # tuning seeds; headline numbers use 1000-1019
 BUDGET = 40_000  # env steps, paper convention
@@ -79,10 +80,7 @@ def main() -> None:
                 }
             )
             print(rows[-1], flush=True)
-    table = pd.DataFrame(rows)
-    if OUT.exists():
-        table = pd.concat([pd.read_csv(OUT), table], ignore_index=True)
-    table.to_csv(OUT, index=False)
+    append_csv(pd.DataFrame(rows), OUT)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import pandas as pd
 from stackmeta_lite.experiments import RunConfig, run_sweep
 from stackmeta_lite.games import CANONICAL_GAMES
 from stackmeta_lite.learners.ppo import PPOConfig
+from stackmeta_lite.results import append_csv
 from stackmeta_lite.summaries import run_summary
 
 SEEDS = (0, 1, 2)  # tuning seeds (below 100); headline numbers use 1000-1019
@@ -96,10 +97,7 @@ def main() -> None:
             }
         )
         print(rows[-1], flush=True)
-    table = pd.DataFrame(rows)
-    if OUT.exists():
-        table = pd.concat([pd.read_csv(OUT), table], ignore_index=True)
-    table.to_csv(OUT, index=False)
+    append_csv(pd.DataFrame(rows), OUT)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,15 @@ def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
     return write_atomic(path, table.to_csv(index=False))
 
 
+def append_csv(table: pd.DataFrame, path: str | Path) -> Path:
+    """Append ``table``'s rows to the CSV at ``path`` (created when missing), atomically: an
+    interrupted write leaves the previous records whole."""
+    path = Path(path)
+    if path.exists():
+        table = pd.concat([pd.read_csv(path), table], ignore_index=True)
+    return write_csv(table, path)
+
+
 def check_output_file(path: str | Path) -> Path:
     """``path`` as a file we can create or replace, checked before any computing: not a
     directory, in a directory that exists (or can be made) and is writable."""

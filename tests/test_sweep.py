@@ -14,7 +14,13 @@ from stackmeta_lite.experiments import RunConfig, SweepError, run, run_sweep
 from stackmeta_lite.learners.dqn import DQNConfig
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
-from stackmeta_lite.results import RunStore, check_output_file, write_atomic, write_csv
+from stackmeta_lite.results import (
+    RunStore,
+    append_csv,
+    check_output_file,
+    write_atomic,
+    write_csv,
+)
 
 TINY = RunConfig(
     follower=PGConfig(lr=0.05, batch_steps=15, iterations=3, gamma=0.9, baseline="step"),
@@ -225,3 +231,12 @@ def test_a_damaged_store_is_named_not_trusted(tmp_path):
     (tmp_path / "manifest.json").write_text("{")
     with pytest.raises(ValueError, match="manifest.json is unreadable"):
         run_sweep(["hero"], [0], config=TINY, backend="serial", store=tmp_path)
+
+
+def test_append_csv_keeps_earlier_records_and_adds_new_ones(tmp_path):
+    path = tmp_path / "tuning.csv"
+    append_csv(pd.DataFrame({"stage": [1], "score": [0.5]}), path)
+    append_csv(pd.DataFrame({"stage": [2, 2], "score": [0.7, 0.9]}), path)
+    table = pd.read_csv(path)
+    assert table["stage"].tolist() == [1, 2, 2]
+    assert table["score"].tolist() == [0.5, 0.7, 0.9]
