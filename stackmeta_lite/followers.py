@@ -48,15 +48,8 @@ def shuffled_rounds(contexts: np.ndarray, rng: np.random.Generator) -> Iterator[
         yield from rng.permutation(contexts)
 
 
-def all_replies(iterated: IteratedGame) -> np.ndarray:
-    """Every deterministic stationary follower table, shape (m**S, S), in base-m code order."""
-    count, n_states = iterated.n_follower_actions, iterated.n_states
-    codes = np.arange(count**n_states)
-    return (codes[:, None] // count ** np.arange(n_states)) % count
-
-
 def reply_codes(iterated: IteratedGame, replies: np.ndarray) -> np.ndarray:
-    """Index in ``all_replies`` of stationary follower tables (..., S)."""
+    """Index in ``IteratedGame.follower_tables()`` of stationary follower tables (..., S)."""
     return replies @ iterated.n_follower_actions ** np.arange(iterated.n_states)
 
 
@@ -90,7 +83,7 @@ class ReplySearch:
 
     def __init__(self, iterated: IteratedGame) -> None:
         self.iterated = iterated
-        self.replies = all_replies(iterated)
+        self.replies = iterated.follower_tables()
         self.returns = np.full((iterated.n_contexts, len(self.replies)), np.nan)
         shape = (iterated.n_leader_actions, iterated.n_follower_actions)
         self.cell_rewards = np.full(shape, np.nan)  # follower reward of each joint action seen

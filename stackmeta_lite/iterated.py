@@ -138,6 +138,13 @@ class IteratedGame:
         powers = self.n_leader_actions ** np.arange(self.n_states)
         return (codes[..., None] // powers) % self.n_leader_actions
 
+    def follower_tables(self) -> np.ndarray:
+        """Every deterministic stationary follower table, shape (m**S, S), in base-m code order."""
+        codes = np.arange(self.n_follower_actions**self.n_states)
+        return (codes[:, None] // self.n_follower_actions ** np.arange(self.n_states)) % (
+            self.n_follower_actions
+        )
+
     def follower_observation(self, state: np.ndarray, context: np.ndarray) -> np.ndarray:
         """Follower observation index ``state * n_contexts + context`` (in [0, 160) for 2x2)."""
         return state * self.n_contexts + context

@@ -113,11 +113,6 @@ class StackelbergSolution:
         return self.follower_return / self.horizon
 
 
-def _all_tables(count: int, n_states: int) -> np.ndarray:
-    codes = np.arange(count**n_states)
-    return (codes[:, None] // count ** np.arange(n_states)) % count
-
-
 def stationary_returns(
     iterated: IteratedGame, leader_tables: np.ndarray, *, check_input: bool = True
 ):
@@ -127,7 +122,7 @@ def stationary_returns(
     if check_input:
         leader_tables = iterated.check_leader_tables(np.atleast_2d(leader_tables))
     check_solvable(iterated, len(leader_tables), "stationary")
-    follower_tables = _all_tables(iterated.n_follower_actions, iterated.n_states)
+    follower_tables = iterated.follower_tables()
     n_leader = len(leader_tables)
     leader = np.repeat(leader_tables, len(follower_tables), axis=0)
     follower = np.tile(follower_tables, (n_leader, 1))

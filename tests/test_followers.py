@@ -6,7 +6,6 @@ from stackmeta_lite.followers import (
     ModelConfig,
     ReplySearch,
     SearchConfig,
-    all_replies,
     reply_codes,
     shuffled_rounds,
     train_gradient,
@@ -43,7 +42,7 @@ def test_one_episode_teaches_the_return_of_every_reply_on_the_same_path():
     # actions do not matter, so 2**3 replies are known after one episode.
     assert value == 3 * 3
     assert np.isfinite(search.returns[0]).sum() == 8
-    replies = all_replies(iterated)
+    replies = iterated.follower_tables()
     assert (replies[np.isfinite(search.returns[0])][:, :2] == 0).all()
 
 
@@ -106,15 +105,15 @@ def test_verification_catches_a_wrong_follower_and_counts_its_steps():
     assert good.steps.with_queries > 0 and good.steps.plain * 3 == good.steps.with_queries * 2
     # Break the follower's reply to this one table: always defect.
     context = iterated.context(leader)
-    follower.returns[context] = np.where(all_replies(iterated).sum(1) == 5, 99.0, 0.0)
+    follower.returns[context] = np.where(iterated.follower_tables().sum(1) == 5, 99.0, 0.0)
     bad = verify(follower, iterated, leader)
     assert not bad.best_responding
     assert bad.finetune_improvement == pytest.approx(bad.exact_gap) and bad.exact_gap > 0
 
 
-def test_reply_codes_index_all_replies():
+def test_reply_codes_index_the_follower_tables():
     iterated = IteratedGame("battle")
-    replies = all_replies(iterated)
+    replies = iterated.follower_tables()
     np.testing.assert_array_equal(reply_codes(iterated, replies), np.arange(len(replies)))
 
 
