@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from stackmeta_lite.baselines import QLearningResponse
 from stackmeta_lite.followers import SearchConfig
