@@ -109,6 +109,30 @@ def chromium() -> str:
     return str(CHROMIUM)
 
 
+def dump_dom(
+    chromium: str, url: str, shot: Path, profile: Path, flags: list[str] = CHROMIUM_FLAGS
+) -> str:
+    """Open ``url`` in headless Chromium with a fresh profile, save a screenshot to ``shot`` and
+    return the DOM after the page's scripts ran; fail unless both worked."""
+    shot.unlink(missing_ok=True)
+    proc = subprocess.run(
+        [
+            chromium,
+            *flags,
+            f"--user-data-dir={profile}",
+            f"--screenshot={shot}",
+            "--dump-dom",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, f"chromium failed on {url}:\n{proc.stderr[-3000:]}"
+    assert shot.is_file() and shot.stat().st_size > 0, f"no screenshot of {url}"
+    return proc.stdout
+
+
 @pytest.fixture(scope="session")
 def render(server: str, chromium: str) -> Iterator:
     """Open a page in headless Chromium once; return its DOM after scripts ran (cached)."""
@@ -119,23 +143,8 @@ def render(server: str, chromium: str) -> Iterator:
     def _render(page: str) -> str:
         if page not in cache:
             shot = SCREENSHOTS / (page.replace("/", "__") + ".png")
-            shot.unlink(missing_ok=True)
-            proc = subprocess.run(
-                [
-                    chromium,
-                    *CHROMIUM_FLAGS,
-                    f"--user-data-dir={profiles / str(len(cache))}",
-                    f"--screenshot={shot}",
-                    "--dump-dom",
-                    f"{server}/{page}.html",
-                ],
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
-            assert proc.returncode == 0, f"chromium failed on {page}:\n{proc.stderr[-3000:]}"
-            assert shot.is_file() and shot.stat().st_size > 0, f"no screenshot of {page}"
-            cache[page] = proc.stdout
+            profile = profiles / str(len(cache))
+            cache[page] = dump_dom(chromium, f"{server}/{page}.html", shot, profile)
         return cache[page]
 
     yield _render

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CHROMIUM_FLAGS, SCREENSHOTS
+from conftest import CHROMIUM_FLAGS, SCREENSHOTS, dump_dom
 
 from stackmeta_lite import widgets as panels
 from stackmeta_lite.describe import replay
@@ -44,24 +43,10 @@ def drive(html_dir: Path, server: str, chromium: str, tmp_path_factory):
         params = {"page": f"{chapter}.html", "steps": json.dumps(steps), "index": index}
         driver.write_text(DRIVER % {**params, "dark": json.dumps(dark)})
         shot = SCREENSHOTS / f"panel_{name}.png"
-        shot.unlink(missing_ok=True)
-        proc = subprocess.run(
-            [
-                chromium,
-                *FLAGS,
-                f"--user-data-dir={profiles / name}",
-                f"--screenshot={shot}",
-                "--dump-dom",
-                f"{server}/notebooks/{driver.name}",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        url = f"{server}/notebooks/{driver.name}"
+        dom = dump_dom(chromium, url, shot, profiles / name, FLAGS)
         driver.unlink()
-        assert proc.returncode == 0, proc.stderr[-3000:]
-        assert shot.is_file() and shot.stat().st_size > 0, f"no screenshot of {name}"
-        found = re.search(r'<pre id="results">(.*?)</pre>', proc.stdout, re.S)
+        found = re.search(r'<pre id="results">(.*?)</pre>', dom, re.S)
         assert found and found.group(1), f"the driver recorded nothing for {name}"
         text = found.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
         recorded = json.loads(text)
@@ -216,22 +201,11 @@ def test_panels_draw_when_rendered_the_way_jupyterlab_renders_html(chromium, tmp
     page = tmp_path / "jupyterlab_like.html"
     html = json.dumps("".join(p._repr_html_() for p in outputs)).replace("</", "<\\/")
     page.write_text(JUPYTERLAB_LIKE % html)
-    proc = subprocess.run(
-        [
-            chromium,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--dump-dom",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    drawn = re.findall(r'class="smeta-panel" data-kind="game" data-millis="[\d.]+"', proc.stdout)
+    shot = tmp_path / "jupyterlab_like.png"
+    dom = dump_dom(chromium, page.as_uri(), shot, tmp_path / "profile")
+    drawn = re.findall(r'class="smeta-panel" data-kind="game" data-millis="[\d.]+"', dom)
     assert len(drawn) == 2, "the panels did not draw"
-    values = re.findall(r'class="smeta-value" data-leader-return="([\d.]+)"', proc.stdout)
+    values = re.findall(r'class="smeta-value" data-leader-return="([\d.]+)"', dom)
     expected = [solve_iterated(IteratedGame(g)).leader_return for g in ("chicken",)]
     expected.append(
         solve_iterated(IteratedGame(ONE_SHOT_GAMES["commitment_example"])).leader_return
