@@ -10,10 +10,10 @@ import time
 
 import numpy as np
 
-from stackmeta_lite.batched import play_tables
-from stackmeta_lite.envs import IteratedGameEnv
-from stackmeta_lite.games import make_game
-from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.games.batched import play_tables
+from stackmeta_lite.games.bimatrix import make_game
+from stackmeta_lite.games.envs import IteratedGameEnv
+from stackmeta_lite.games.iterated import IteratedGame
 
 
 def batched_rate(iterated: IteratedGame, batch: int, repeats: int, rng) -> float:

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from stackmeta_lite.__main__ import _seeds
-from stackmeta_lite.experiments import pretrain_sweep
-from stackmeta_lite.followers import GradientConfig, ModelConfig, SearchConfig
-from stackmeta_lite.games import CANONICAL_GAMES
+from stackmeta_lite.cli import _seeds
+from stackmeta_lite.experiments.run import pretrain_sweep
+from stackmeta_lite.games.bimatrix import CANONICAL_GAMES
 from stackmeta_lite.learners.pg import PGConfig
+from stackmeta_lite.method.followers import GradientConfig, ModelConfig, SearchConfig
 
 RESULTS = Path(__file__).parent / "results"
 GRADIENT = GradientConfig(max_steps=80_000)

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from stackmeta_lite.__main__ import _seeds
-from stackmeta_lite.experiments import run_sweep
-from stackmeta_lite.games import CANONICAL_GAMES
-from stackmeta_lite.summaries import overall, paired, per_game, run_summary
+from stackmeta_lite.cli import _seeds
+from stackmeta_lite.experiments.run import run_sweep
+from stackmeta_lite.experiments.summaries import overall, paired, per_game, run_summary
+from stackmeta_lite.games.bimatrix import CANONICAL_GAMES
 
 RESULTS = Path(__file__).parent / "results"
 META_METHODS = ("meta_ppo", "meta_ppo_table")

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import time
 
-from stackmeta_lite.games import CANONICAL_GAMES, make_game
-from stackmeta_lite.iterated import IteratedGame
-from stackmeta_lite.solver import FOLLOWER_CLASSES, TIE_RULES, solve_iterated
+from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, make_game
+from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.games.solver import FOLLOWER_CLASSES, TIE_RULES, solve_iterated
 
 
 def solve_all() -> list[tuple[str, str, str, float]]:

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from stackmeta_lite.followers import GradientConfig, SearchConfig
-from stackmeta_lite.games import CANONICAL_GAMES
-from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.common.files import append_csv
+from stackmeta_lite.games.bimatrix import CANONICAL_GAMES
+from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.learners import torch_threads
-from stackmeta_lite.meta import pretrain_follower
-from stackmeta_lite.results import append_csv
+from stackmeta_lite.method.followers import GradientConfig, SearchConfig
+from stackmeta_lite.method.pretrain import pretrain_follower
 
 SEEDS = (0,)  # tuning seeds; headline numbers use 1000-1019
 BUDGET = 40_000  # env steps, paper convention

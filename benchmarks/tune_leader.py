@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from stackmeta_lite.experiments import RunConfig, run_sweep
-from stackmeta_lite.games import CANONICAL_GAMES
+from stackmeta_lite.common.files import append_csv
+from stackmeta_lite.experiments.run import RunConfig, run_sweep
+from stackmeta_lite.experiments.summaries import run_summary
+from stackmeta_lite.games.bimatrix import CANONICAL_GAMES
 from stackmeta_lite.learners.ppo import PPOConfig
-from stackmeta_lite.results import append_csv
-from stackmeta_lite.summaries import run_summary
 
 SEEDS = (0, 1, 2)  # tuning seeds (below 100); headline numbers use 1000-1019
 OUT = Path(__file__).parent / "results" / "tune_leader.csv"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from stackmeta_lite.experiments import BASELINE_PPO, RunConfig, run_sweep, steps_to_optimum
+from stackmeta_lite.experiments.run import BASELINE_PPO, RunConfig, run_sweep, steps_to_optimum
 from stackmeta_lite.learners.qlearning import QLearningConfig
 
 RATES = (0.05, 0.1, 0.3, 0.5, 0.9)

@@ -1,6 +1,6 @@
 """stackmeta-lite.
 
-Importing the package registers its Gymnasium ids (see :mod:`stackmeta_lite.registration`).
+Importing the package registers its Gymnasium ids (see :mod:`stackmeta_lite.games.registration`).
 """
 
-from stackmeta_lite import registration as _registration  # noqa: F401  (registers the ids)
+from stackmeta_lite.games import registration as _registration  # noqa: F401  (registers the ids)

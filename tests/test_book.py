@@ -34,7 +34,7 @@ if "google.colab" in sys.modules:
     %pip install --quiet "stackmeta-lite @ git+https://github.com/stackmeta-lite/stackmeta-lite\"\
 """
 
-# Chapters whose page must show a live panel (stackmeta_lite.widgets, rendered by panels.js).
+# Chapters whose page must show a live panel (stackmeta_lite.display.panels, rendered by panels.js).
 PANEL_CHAPTERS = ["01_markov_games", "02_stackelberg", "04_meta_follower"]
 
 # What a failed cell leaves in a myst-nb page: an error output, a traceback, text on stderr, or a
@@ -220,7 +220,7 @@ def test_api_page_documents_every_module(html_dir: Path) -> None:
     assert not missing, f"the API page lacks {missing}"
     signatures = re.findall(r'<dt class="sig sig-object py" id="([^"]+)"', html)
     assert len(signatures) >= len(modules), f"only {len(signatures)} documented objects"
-    assert "stackmeta_lite.solver.solve_iterated" in signatures
+    assert "stackmeta_lite.games.solver.solve_iterated" in signatures
     assert "exact Stackelberg solution" in html  # the docstring, not only the signature
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from stackmeta_lite.budget import budget, is_ci
+from stackmeta_lite.common.budget import budget, is_ci
 
 
 def test_budget_reads_the_environment(monkeypatch):

@@ -2,12 +2,12 @@ import numpy as np
 import pytest
 import torch
 
-from stackmeta_lite.checkpoint import load_pair, save_pair
-from stackmeta_lite.games import BimatrixGame, make_game
-from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.experiments.checkpoint import load_pair, save_pair
+from stackmeta_lite.games.bimatrix import BimatrixGame, make_game
+from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.policy import CategoricalPolicy
-from stackmeta_lite.meta import pretrain_follower
+from stackmeta_lite.method.pretrain import pretrain_follower
 
 PD = IteratedGame(make_game("prisoners_dilemma"))
 TABLE = np.array([1, 0, 0, 1, 1])

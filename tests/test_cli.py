@@ -5,9 +5,10 @@ import re
 import pandas as pd
 import pytest
 
-from stackmeta_lite import experiments, solver
-from stackmeta_lite.__main__ import PROG, main, parser
-from stackmeta_lite.checkpoint import load_pair
+from stackmeta_lite.cli import PROG, main, parser
+from stackmeta_lite.experiments import run as experiments
+from stackmeta_lite.experiments.checkpoint import load_pair
+from stackmeta_lite.games import solver
 
 
 def _fails(argv, capsys, code=2):

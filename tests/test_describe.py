@@ -1,15 +1,15 @@
-"""Solutions read as tables and curves (stackmeta_lite.describe)."""
+"""Solutions read as tables and curves (stackmeta_lite.display.describe)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from stackmeta_lite.describe import commitment_curve, leader_table_in_words, replay
-from stackmeta_lite.games import BimatrixGame, make_game
-from stackmeta_lite.iterated import IteratedGame
-from stackmeta_lite.solver import solve_iterated
-from stackmeta_lite.widgets import COMMITMENT_EXAMPLE
+from stackmeta_lite.display.describe import commitment_curve, leader_table_in_words, replay
+from stackmeta_lite.display.panels import COMMITMENT_EXAMPLE
+from stackmeta_lite.games.bimatrix import BimatrixGame, make_game
+from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.games.solver import solve_iterated
 
 
 def test_leader_table_in_words_names_every_state():

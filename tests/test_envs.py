@@ -7,10 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pettingzoo.test import parallel_api_test, parallel_seed_test
 
-from stackmeta_lite.batched import rollout
-from stackmeta_lite.envs import FollowerEnv, IteratedGameEnv, LeaderEnv
-from stackmeta_lite.games import BimatrixGame, make_game
-from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.games.batched import rollout
+from stackmeta_lite.games.bimatrix import BimatrixGame, make_game
+from stackmeta_lite.games.envs import FollowerEnv, IteratedGameEnv, LeaderEnv
+from stackmeta_lite.games.iterated import IteratedGame
 
 PD = make_game("prisoners_dilemma")
 

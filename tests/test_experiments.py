@@ -2,10 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stackmeta_lite.__main__ import main
-from stackmeta_lite.baselines import QLearningResponse
-from stackmeta_lite.bos import battle_of_the_sexes, outcomes
-from stackmeta_lite.experiments import (
+from stackmeta_lite.cli import main
+from stackmeta_lite.experiments.bos import battle_of_the_sexes, outcomes
+from stackmeta_lite.experiments.run import (
     RunConfig,
     add_optima,
     pretrain_sweep,
@@ -13,12 +12,13 @@ from stackmeta_lite.experiments import (
     run_sweep,
     steps_to_optimum,
 )
-from stackmeta_lite.games import make_game
-from stackmeta_lite.iterated import IteratedGame, expected_returns
-from stackmeta_lite.leader import greedy_follower_response, train_leader, train_table_leader
+from stackmeta_lite.games.bimatrix import make_game
+from stackmeta_lite.games.iterated import IteratedGame, expected_returns
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
-from stackmeta_lite.meta import pretrain_follower
+from stackmeta_lite.method.leader import greedy_follower_response, train_leader, train_table_leader
+from stackmeta_lite.method.pretrain import pretrain_follower
+from stackmeta_lite.method.qlearn_opponent import QLearningResponse
 
 QUICK_BASELINE = RunConfig(leader=PPOConfig(batch_steps=150, iterations=15))
 

@@ -1,7 +1,12 @@
 import numpy as np
 import pytest
 
-from stackmeta_lite.followers import (
+from stackmeta_lite.games.bimatrix import from_cells
+from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.games.solver import best_responses
+from stackmeta_lite.learners.pg import PGConfig
+from stackmeta_lite.learners.policy import CategoricalPolicy
+from stackmeta_lite.method.followers import (
     GradientConfig,
     ModelConfig,
     ReplySearch,
@@ -10,12 +15,7 @@ from stackmeta_lite.followers import (
     shuffled_rounds,
     train_gradient,
 )
-from stackmeta_lite.games import from_cells
-from stackmeta_lite.iterated import IteratedGame
-from stackmeta_lite.learners.pg import PGConfig
-from stackmeta_lite.learners.policy import CategoricalPolicy
-from stackmeta_lite.meta import pretrain_follower, table_gaps, verify
-from stackmeta_lite.solver import best_responses
+from stackmeta_lite.method.pretrain import pretrain_follower, table_gaps, verify
 
 
 def test_reply_search_is_exact_on_every_table_and_stops_by_itself():

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from stackmeta_lite.games import (
+from stackmeta_lite.games.bimatrix import (
     BATTLE_OF_THE_SEXES,
     CANONICAL_GAMES,
     KNOWN_GAMES,

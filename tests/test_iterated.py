@@ -3,9 +3,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stackmeta_lite.batched import play_tables, rollout
-from stackmeta_lite.games import BimatrixGame, make_game
-from stackmeta_lite.iterated import IteratedGame, expected_returns
+from stackmeta_lite.games.batched import play_tables, rollout
+from stackmeta_lite.games.bimatrix import BimatrixGame, make_game
+from stackmeta_lite.games.iterated import IteratedGame, expected_returns
 
 PD = IteratedGame(make_game("prisoners_dilemma"))
 

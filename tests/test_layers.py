@@ -49,17 +49,15 @@ def layers(graph: dict[str, set[str]]) -> dict[str, int]:
 
 
 HOUSE_LAYERS = {
-    # The house style: games -> iterated -> batched -> solver / learners -> meta -> leader ->
-    # experiments; atari, widgets and plotting on top. Helpers sit beside what they serve.
-    0: ("validation", "budget", "games", "results"),
-    1: ("iterated",),
-    2: ("batched", "envs"),
-    3: ("solver", "learners"),
-    4: ("followers", "meta", "baselines", "checkpoint"),
-    5: ("leader",),
-    6: ("experiments", "bos"),
-    7: ("atari", "widgets", "plotting", "describe", "registration", "summaries"),
-    8: ("__main__",),
+    # The house style, as folders: shared plumbing, then the games and their exact solutions, the
+    # learners, the paper's method, the experiments, and the display and Atari on top.
+    0: ("common",),
+    1: ("games",),
+    2: ("learners",),
+    3: ("method",),
+    4: ("experiments",),
+    5: ("display", "atari"),
+    6: ("cli", "__main__"),
 }
 
 
@@ -82,7 +80,7 @@ def test_no_cycles_and_no_upward_imports():
         if house_layer(imported) > house_layer(module)
     ]
     assert upward == []
-    assert "meta" not in graph["leader"]  # step bookkeeping lives in iterated
+    assert "method.pretrain" not in graph["method.leader"]  # step bookkeeping lives in iterated
 
 
 if __name__ == "__main__":

@@ -2,15 +2,9 @@ import numpy as np
 import pytest
 import torch
 
-from stackmeta_lite.baselines import QLearningResponse
-from stackmeta_lite.games import make_game
-from stackmeta_lite.iterated import IteratedGame
-from stackmeta_lite.leader import (
-    default_config,
-    greedy_follower_response,
-    train_leader,
-    train_table_leader,
-)
+from stackmeta_lite.games.bimatrix import make_game
+from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.games.solver import best_responses, solve_iterated
 from stackmeta_lite.learners.dqn import DQNConfig
 from stackmeta_lite.learners.pg import PGConfig, decision_log_probs, pg_update, returns_to_go
 from stackmeta_lite.learners.policy import CategoricalPolicy, ValueFunction, sample_actions
@@ -20,8 +14,14 @@ from stackmeta_lite.learners.ppo import (
     ppo_update,
 )
 from stackmeta_lite.learners.qlearning import QLearningConfig, train_q_followers
-from stackmeta_lite.meta import mean_best_response_gap, pretrain_follower, verify
-from stackmeta_lite.solver import best_responses, solve_iterated
+from stackmeta_lite.method.leader import (
+    default_config,
+    greedy_follower_response,
+    train_leader,
+    train_table_leader,
+)
+from stackmeta_lite.method.pretrain import mean_best_response_gap, pretrain_follower, verify
+from stackmeta_lite.method.qlearn_opponent import QLearningResponse
 
 SMALL_PRETRAIN = PGConfig(lr=0.05, iterations=300, baseline="step")
 

@@ -18,12 +18,12 @@ import numpy as np
 import pytest
 from conftest import CHROMIUM_FLAGS, SCREENSHOTS, dump_dom
 
-from stackmeta_lite import widgets as panels
-from stackmeta_lite.describe import replay
-from stackmeta_lite.games import BimatrixGame
-from stackmeta_lite.iterated import IteratedGame
-from stackmeta_lite.solver import follower_reply, solve_iterated
-from stackmeta_lite.widgets import ONE_SHOT_GAMES
+from stackmeta_lite.display import panels
+from stackmeta_lite.display.describe import replay
+from stackmeta_lite.display.panels import ONE_SHOT_GAMES
+from stackmeta_lite.games.bimatrix import BimatrixGame
+from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.games.solver import follower_reply, solve_iterated
 
 # Real time, not virtual time: the driver measures how long the panel takes to redraw.
 FLAGS = [flag for flag in CHROMIUM_FLAGS if not flag.startswith("--virtual-time-budget")]

@@ -1,4 +1,4 @@
-"""The browser port of the solver (stackmeta_lite/panels.js) agrees with the Python solver.
+"""The browser port of the solver (stackmeta_lite/display/panels.js) agrees with the Python solver.
 
 Random 2x2 games (integer payoffs with many ties, real payoffs, all-equal payoffs and payoffs
 scaled by 1e-12 and 1e12) are solved by both, for both follower classes and both tie rules; the
@@ -16,9 +16,9 @@ from importlib.resources import files
 import numpy as np
 import pytest
 
-from stackmeta_lite.games import from_cells
-from stackmeta_lite.iterated import IteratedGame
-from stackmeta_lite.solver import (
+from stackmeta_lite.games.bimatrix import from_cells
+from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.games.solver import (
     follower_reply,
     mixed_stackelberg,
     pure_nash_equilibria,
@@ -26,7 +26,7 @@ from stackmeta_lite.solver import (
     solve_iterated,
 )
 
-MODULE = files("stackmeta_lite").joinpath("panels.js")
+MODULE = files("stackmeta_lite.display").joinpath("panels.js")
 HORIZON = 10
 PROBABILITIES = (0.0, 0.25, 1 / 3, 0.5, 2 / 3, 0.75, 1.0)
 

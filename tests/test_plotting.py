@@ -11,9 +11,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from stackmeta_lite import plotting  # noqa: E402
-from stackmeta_lite.games import CANONICAL_GAMES, BimatrixGame  # noqa: E402
-from stackmeta_lite.iterated import IteratedGame  # noqa: E402
+from stackmeta_lite.display import plotting  # noqa: E402
+from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, BimatrixGame  # noqa: E402
+from stackmeta_lite.games.iterated import IteratedGame  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

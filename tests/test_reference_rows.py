@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from stackmeta_lite.experiments import RunConfig, run
+from stackmeta_lite.experiments.run import RunConfig, run
 from stackmeta_lite.learners.dqn import DQNConfig
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig

@@ -11,16 +11,16 @@ from gymnasium.utils.env_checker import check_env
 from pettingzoo.test import api_test, parallel_api_test, parallel_seed_test
 
 import stackmeta_lite  # noqa: F401  (importing the package registers the ids)
-from stackmeta_lite.games import make_game
-from stackmeta_lite.iterated import IteratedGame
-from stackmeta_lite.registration import (
+from stackmeta_lite.games.bimatrix import make_game
+from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.games.registration import (
     FOLLOWER_ID,
     LEADER_ID,
     best_response_follower,
     env,
     parallel_env,
 )
-from stackmeta_lite.solver import best_responses, solve_iterated
+from stackmeta_lite.games.solver import best_responses, solve_iterated
 
 
 def _checked(env_id: str, **kwargs) -> gymnasium.Env:

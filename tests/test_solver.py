@@ -7,10 +7,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stackmeta_lite.envs import IteratedGameEnv
-from stackmeta_lite.games import BATTLE_OF_THE_SEXES, CANONICAL_GAMES, BimatrixGame, make_game
-from stackmeta_lite.iterated import IteratedGame
-from stackmeta_lite.solver import (
+from stackmeta_lite.games.bimatrix import (
+    BATTLE_OF_THE_SEXES,
+    CANONICAL_GAMES,
+    BimatrixGame,
+    make_game,
+)
+from stackmeta_lite.games.envs import IteratedGameEnv
+from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.games.solver import (
     MAX_SOLVER_BYTES,
     best_response_gap,
     best_responses,

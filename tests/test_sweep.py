@@ -9,18 +9,18 @@ import textwrap
 import pandas as pd
 import pytest
 
-from stackmeta_lite import experiments
-from stackmeta_lite.experiments import RunConfig, SweepError, run, run_sweep
-from stackmeta_lite.learners.dqn import DQNConfig
-from stackmeta_lite.learners.pg import PGConfig
-from stackmeta_lite.learners.ppo import PPOConfig
-from stackmeta_lite.results import (
+from stackmeta_lite.common.files import (
     RunStore,
     append_csv,
     check_output_file,
     write_atomic,
     write_csv,
 )
+from stackmeta_lite.experiments import run as experiments
+from stackmeta_lite.experiments.run import RunConfig, SweepError, run, run_sweep
+from stackmeta_lite.learners.dqn import DQNConfig
+from stackmeta_lite.learners.pg import PGConfig
+from stackmeta_lite.learners.ppo import PPOConfig
 
 TINY = RunConfig(
     follower=PGConfig(lr=0.05, batch_steps=15, iterations=3, gamma=0.9, baseline="step"),
@@ -52,7 +52,7 @@ def test_a_killed_writer_leaves_the_old_file_whole(tmp_path):
     script = textwrap.dedent(
         f"""
         import os, signal
-        from stackmeta_lite.results import write_atomic
+        from stackmeta_lite.common.files import write_atomic
         os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)
         write_atomic({str(path)!r}, "new" * 1_000_000)
         """

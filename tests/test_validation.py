@@ -3,19 +3,19 @@ import math
 import numpy as np
 import pytest
 
-from stackmeta_lite.games import BimatrixGame
-from stackmeta_lite.iterated import IteratedGame
-from stackmeta_lite.learners.dqn import DQNConfig
-from stackmeta_lite.learners.pg import PGConfig
-from stackmeta_lite.learners.ppo import PPOConfig
-from stackmeta_lite.learners.qlearning import QLearningConfig
-from stackmeta_lite.validation import (
+from stackmeta_lite.common.validation import (
     check_action,
     check_integer,
     check_number,
     check_positive_int,
     check_range,
 )
+from stackmeta_lite.games.bimatrix import BimatrixGame
+from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.learners.dqn import DQNConfig
+from stackmeta_lite.learners.pg import PGConfig
+from stackmeta_lite.learners.ppo import PPOConfig
+from stackmeta_lite.learners.qlearning import QLearningConfig
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_positive_integers_are_strict(value):
 def test_horizon_true_is_refused():
     # Issue 11: horizon=True was accepted as 1.
     with pytest.raises(ValueError, match="horizon must be an integer >= 1, got True"):
-        from stackmeta_lite.experiments import RunConfig
+        from stackmeta_lite.experiments.run import RunConfig
 
         RunConfig(horizon=True)
     assert check_integer("seed", np.int64(7)) == 7

@@ -1,6 +1,6 @@
-"""The book's panels (stackmeta_lite.widgets): HTML outputs that carry their state, the browser
-module and a first view computed by the Python solver. tests/test_panels_browser.py drives them
-in Chromium; tests/test_panels_js.py checks the module's solver against Python's."""
+"""The book's panels (stackmeta_lite.display.panels): HTML outputs that carry their state, the
+browser module and a first view computed by the Python solver. tests/test_panels_browser.py
+drives them in Chromium; tests/test_panels_js.py checks the module's solver against Python's."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import re
 import pandas as pd
 import pytest
 
-from stackmeta_lite import widgets as panels
-from stackmeta_lite.games import CANONICAL_GAMES, make_game
-from stackmeta_lite.iterated import IteratedGame
-from stackmeta_lite.plotting import table_label
+from stackmeta_lite.display import panels
+from stackmeta_lite.display.plotting import table_label
+from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, make_game
+from stackmeta_lite.games.iterated import IteratedGame
 
 
 def state_of(html: str) -> dict:

@@ -54,7 +54,7 @@ from stackmeta_lite.atari.cartridge import (
 )
 from stackmeta_lite.atari.emulator import TWO_PLAYER_MODE, make_emulator
 from stackmeta_lite.atari.market import BUYER, PRICES, ROLES, SELLER, Market, check_index
-from stackmeta_lite.validation import check_positive_int
+from stackmeta_lite.common.validation import check_positive_int
 
 N_MARKET_FEATURES = 5
 TRADE_CHOICES: dict[str, int] = {"seller": len(PRICES) + 1, "buyer": 2}

@@ -29,10 +29,10 @@ import torch
 from stackmeta_lite.atari.ledger import Game, play_trade_game
 from stackmeta_lite.atari.orders import ORDERS, Order
 from stackmeta_lite.atari.trade_only import TradeOnlyEnv
-from stackmeta_lite.budget import is_ci
+from stackmeta_lite.common.budget import is_ci
+from stackmeta_lite.common.validation import check_choice, check_positive_int
 from stackmeta_lite.learners.pg import PGConfig, pg_update
 from stackmeta_lite.learners.policy import CategoricalPolicy, sample_actions
-from stackmeta_lite.validation import check_choice, check_positive_int
 
 Batch = list[tuple[np.ndarray, Game]]
 """Games of one update, each with the leader answers it was played under."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from stackmeta_lite.validation import check_positive_int, check_range
+from stackmeta_lite.common.validation import check_positive_int, check_range
 
 PRICES: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
 """The discrete prices a seller can ask, in reward units."""

@@ -24,10 +24,10 @@ from stackmeta_lite.atari.experiment import (
 from stackmeta_lite.atari.market import ACCEPT, PRICES, REJECT
 from stackmeta_lite.atari.orders import ORDERS, Order
 from stackmeta_lite.atari.trade_only import TradeOnlyEnv
-from stackmeta_lite.budget import is_ci
+from stackmeta_lite.common.budget import is_ci
+from stackmeta_lite.common.validation import check_choice
 from stackmeta_lite.learners.pg import PGConfig, pg_update
 from stackmeta_lite.learners.policy import CategoricalPolicy
-from stackmeta_lite.validation import check_choice
 
 STYLES: tuple[str, ...] = ("fresh", "fine-tune")
 """Verification styles: train a fresh follower (phase 3 here), or fine-tune the follower (paper)."""

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from stackmeta_lite.validation import check_integer, check_positive_int, check_range
+from stackmeta_lite.common.validation import check_integer, check_positive_int, check_range
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import torch
 
+from stackmeta_lite.common.validation import check_choice, check_positive_int, check_range
 from stackmeta_lite.learners.policy import CategoricalPolicy
-from stackmeta_lite.validation import check_choice, check_positive_int, check_range
 
 BASELINES: tuple[str, ...] = ("none", "step", "observation")
 """``none``; ``step``: the batch mean return of each step (column of a (B, T) batch, or of the

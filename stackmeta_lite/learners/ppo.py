@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import torch
 
+from stackmeta_lite.common.validation import check_positive_int, check_range
 from stackmeta_lite.learners.pg import decision_log_probs
 from stackmeta_lite.learners.policy import CategoricalPolicy, ValueFunction
-from stackmeta_lite.validation import check_positive_int, check_range
 
 
 @dataclass(frozen=True)

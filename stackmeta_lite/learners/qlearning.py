@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stackmeta_lite.batched import LeaderAct
-from stackmeta_lite.iterated import IteratedGame
-from stackmeta_lite.validation import check_positive_int, check_range
+from stackmeta_lite.common.validation import check_positive_int, check_range
+from stackmeta_lite.games.batched import LeaderAct
+from stackmeta_lite.games.iterated import IteratedGame
 
 
 @dataclass(frozen=True)

@@ -27,13 +27,13 @@ from typing import Protocol
 import numpy as np
 import torch
 
-from stackmeta_lite.batched import rollout
-from stackmeta_lite.iterated import IteratedGame, StepCounter, episodes_per_batch
+from stackmeta_lite.common.validation import check_action_array, check_choice
+from stackmeta_lite.games.batched import rollout
+from stackmeta_lite.games.iterated import IteratedGame, StepCounter, episodes_per_batch
 from stackmeta_lite.learners.dqn import DQNConfig, QueryDQN
 from stackmeta_lite.learners.pg import PGConfig, pg_update, returns_to_go
 from stackmeta_lite.learners.policy import CategoricalPolicy, ValueFunction, sample_actions
 from stackmeta_lite.learners.ppo import PPOConfig, ppo_optimizer, ppo_update
-from stackmeta_lite.validation import check_action_array, check_choice
 
 LEADER_METHODS: tuple[str, ...] = ("pg", "ppo", "dqn")
 LEADER_PG = PGConfig(

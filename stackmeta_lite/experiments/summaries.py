@@ -1,6 +1,6 @@
 """Summaries of experiment tables, shared by the book's chapters and the benchmarks.
 
-Inputs are the tidy tables of ``stackmeta_lite.experiments`` (one row per leader update) and of
+Inputs are the tidy tables of ``stackmeta_lite.experiments.run`` (one row per leader update) and of
 ``pretrain_sweep`` (one row per pre-training checkpoint). Steps are env steps in both conventions:
 ``steps_with_queries`` (the paper's, 15 per 2x2 episode) and ``steps_plain`` (10); the
 ``..._verified`` columns add the steps of the final verification.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from stackmeta_lite.experiments import steps_to_optimum
+from stackmeta_lite.experiments.run import steps_to_optimum
 
 STEP_COLUMNS: tuple[str, ...] = ("steps_with_queries", "steps_plain")
 RUN_KEYS: list[str] = ["game", "seed", "method"]

@@ -14,8 +14,18 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import torch
 
-from stackmeta_lite.batched import rollout
-from stackmeta_lite.followers import (
+from stackmeta_lite.common.validation import check_positive_int
+from stackmeta_lite.games.batched import rollout
+from stackmeta_lite.games.iterated import (
+    IteratedGame,
+    StepCounter,
+    episodes_per_batch,
+    expected_returns,
+)
+from stackmeta_lite.games.solver import best_response_gap, stationary_returns
+from stackmeta_lite.learners.pg import PGConfig, pg_update, returns_to_go
+from stackmeta_lite.learners.policy import CategoricalPolicy, sample_actions
+from stackmeta_lite.method.followers import (
     GradientConfig,
     ModelConfig,
     ModelFollower,
@@ -27,11 +37,6 @@ from stackmeta_lite.followers import (
     train_model,
     train_search,
 )
-from stackmeta_lite.iterated import IteratedGame, StepCounter, episodes_per_batch, expected_returns
-from stackmeta_lite.learners.pg import PGConfig, pg_update, returns_to_go
-from stackmeta_lite.learners.policy import CategoricalPolicy, sample_actions
-from stackmeta_lite.solver import best_response_gap, stationary_returns
-from stackmeta_lite.validation import check_positive_int
 
 EXACT_TOLERANCE = 1e-6
 """A follower is exact on a leader table when its best-response gap is at most this (raw, per

@@ -2,25 +2,25 @@
 
 Importing ``stackmeta_lite`` registers two Gymnasium ids (``namespace/Name-vN``):
 
-- ``stackmeta_lite/IteratedLeader-v0``: the leader's view (:class:`~stackmeta_lite.envs.LeaderEnv`,
-  5 query steps, then 10 play steps). Unless a ``follower_policy`` is given, the follower is the
-  exact stationary best response to the leader's answers, so the leader faces the Stackelberg
-  problem itself.
+- ``stackmeta_lite/IteratedLeader-v0``: the leader's view
+  (:class:`~stackmeta_lite.games.envs.LeaderEnv`, 5 query steps, then 10 play steps). Unless a
+  ``follower_policy`` is given, the follower is the exact stationary best response to the leader's
+  answers, so the leader faces the Stackelberg problem itself.
 - ``stackmeta_lite/IteratedFollower-v0``: the follower's view of the play phase
-  (:class:`~stackmeta_lite.envs.FollowerEnv`) against a fixed or, by default, a fresh random leader
-  table each episode, as in meta pre-training.
+  (:class:`~stackmeta_lite.games.envs.FollowerEnv`) against a fixed or, by default, a fresh
+  random leader table each episode, as in meta pre-training.
 
 Both take ``game`` (a canonical game's name, default ``"prisoners_dilemma"``, or a
-:class:`~stackmeta_lite.games.BimatrixGame`) and ``horizon``; rewards are centred per step.
+:class:`~stackmeta_lite.games.bimatrix.BimatrixGame`) and ``horizon``; rewards are centred per step.
 
 As in PettingZoo's own packages, :func:`parallel_env` makes the two-agent parallel environment
-(:class:`~stackmeta_lite.envs.IteratedGameEnv`) and :func:`env` its turn-based (AEC) form::
+(:class:`~stackmeta_lite.games.envs.IteratedGameEnv`) and :func:`env` its turn-based (AEC) form::
 
     import gymnasium
-    import stackmeta_lite.registration
+    import stackmeta_lite.games.registration
 
     leader = gymnasium.make("stackmeta_lite/IteratedLeader-v0", game="stag_hunt")
-    both = stackmeta_lite.registration.parallel_env(game="stag_hunt")
+    both = stackmeta_lite.games.registration.parallel_env(game="stag_hunt")
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ from pettingzoo import AECEnv
 from pettingzoo.utils.conversions import parallel_to_aec
 from pettingzoo.utils.wrappers import BaseWrapper
 
-from stackmeta_lite.envs import FollowerEnv, IteratedGameEnv, LeaderEnv
-from stackmeta_lite.games import BimatrixGame, make_game
-from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.games.bimatrix import BimatrixGame, make_game
+from stackmeta_lite.games.envs import FollowerEnv, IteratedGameEnv, LeaderEnv
+from stackmeta_lite.games.iterated import IteratedGame
 
 NAMESPACE = "stackmeta_lite"
 LEADER_ID = f"{NAMESPACE}/IteratedLeader-v0"
@@ -55,7 +55,9 @@ def _game(game: str | BimatrixGame) -> BimatrixGame:
 def best_response_follower(iterated: IteratedGame, ties: str = "strong") -> np.ndarray:
     """The exact stationary best responder as a table over the follower's observations: the
     play-phase indices ``state * n_contexts + omega``, then the query-phase waiting index (0)."""
-    from stackmeta_lite.solver import best_responses  # scipy is slow to import: only when used
+    from stackmeta_lite.games.solver import (
+        best_responses,
+    )  # scipy is slow to import: only when used
 
     tables = iterated.leader_tables()  # row omega is the table with context code omega
     policies, _, _ = best_responses(iterated, tables, "stationary", ties)

@@ -29,30 +29,30 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from stackmeta_lite.baselines import QLearningResponse
-from stackmeta_lite.followers import SearchConfig
-from stackmeta_lite.games import game_name, make_game
-from stackmeta_lite.iterated import IteratedGame, StepCounter, expected_returns
-from stackmeta_lite.leader import (
+from stackmeta_lite.common.files import RunStore
+from stackmeta_lite.common.validation import check_choice, check_positive_int
+from stackmeta_lite.games.bimatrix import game_name, make_game
+from stackmeta_lite.games.iterated import IteratedGame, StepCounter, expected_returns
+from stackmeta_lite.games.solver import best_response_gap, solve_iterated
+from stackmeta_lite.learners import torch_threads
+from stackmeta_lite.learners.ppo import PPOConfig
+from stackmeta_lite.learners.qlearning import QLearningConfig
+from stackmeta_lite.method.followers import SearchConfig
+from stackmeta_lite.method.leader import (
     LeaderConfig,
     default_config,
     greedy_follower_response,
     train_leader,
     train_table_leader,
 )
-from stackmeta_lite.learners import torch_threads
-from stackmeta_lite.learners.ppo import PPOConfig
-from stackmeta_lite.learners.qlearning import QLearningConfig
-from stackmeta_lite.meta import (
+from stackmeta_lite.method.pretrain import (
     FollowerConfig,
     PretrainResult,
     follower_policies_for,
     pretrain_follower,
     verify,
 )
-from stackmeta_lite.results import RunStore
-from stackmeta_lite.solver import best_response_gap, solve_iterated
-from stackmeta_lite.validation import check_choice, check_positive_int
+from stackmeta_lite.method.qlearn_opponent import QLearningResponse
 
 META_METHODS: tuple[str, ...] = (
     "meta_ppo",
@@ -70,7 +70,7 @@ GAP_TOLERANCE = 1e-6
 
 FOLLOWER_PRETRAIN = SearchConfig()
 """Our meta pre-training: the reply search, run until every context's search is finished (the
-paper: REINFORCE, ``PGConfig()``; see ``stackmeta_lite.followers``)."""
+paper: REINFORCE, ``PGConfig()``; see ``stackmeta_lite.method.followers``)."""
 LEADER_PPO = PPOConfig(lr=0.008, batch_steps=500, iterations=40, epochs=10, init_std=0.1)
 """Our PPO leader: the paper's lr, batches of 500 steps instead of 1000, 40 updates of 10 epochs
 (RLlib: 30), seeded random initial logits of std 0.1 and a tabular critic (the faithful leader;

@@ -20,15 +20,15 @@ from importlib.resources import files
 import numpy as np
 import pandas as pd
 
-from stackmeta_lite.describe import commitment_curve, leader_table_in_words, replay
-from stackmeta_lite.games import (
+from stackmeta_lite.display.describe import commitment_curve, leader_table_in_words, replay
+from stackmeta_lite.games.bimatrix import (
     BATTLE_OF_THE_SEXES,
     CANONICAL_GAMES,
     BimatrixGame,
     make_game,
 )
-from stackmeta_lite.iterated import IteratedGame
-from stackmeta_lite.solver import (
+from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.games.solver import (
     mixed_stackelberg,
     pure_nash_equilibria,
     pure_stackelberg,
@@ -51,8 +51,8 @@ ONE_SHOT_GAMES: dict[str, BimatrixGame] = {
     **{name: make_game(name) for name in CANONICAL_GAMES},
 }
 
-MODULE = files("stackmeta_lite").joinpath("panels.js").read_text()
-"""The panels' ES module (stackmeta_lite/panels.js)."""
+MODULE = files("stackmeta_lite.display").joinpath("panels.js").read_text()
+"""The panels' ES module (stackmeta_lite/display/panels.js)."""
 _NO_SCRIPT_NOTE = (
     "<p><i>This panel computes in your browser; where scripts do not run (an untrusted "
     "notebook: run the cell) it shows its first view:</i></p>"
@@ -182,7 +182,7 @@ def pretraining_viewer(history: pd.DataFrame, gaps: pd.DataFrame) -> Panel:
     ``history``: game, seed, steps_with_queries, steps_plain, best_response_gap (per step);
     ``gaps``: game, seed, table, gap (per step)."""
     # Imported here: experiments loads torch, which the game panels of chapters 1-2 do not need.
-    from stackmeta_lite.experiments import GAP_TOLERANCE
+    from stackmeta_lite.experiments.run import GAP_TOLERANCE
 
     runs: dict[str, dict[int, dict]] = {}
     for (game, seed), run in history.groupby(["game", "seed"], sort=False):

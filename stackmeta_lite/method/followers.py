@@ -29,13 +29,13 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from stackmeta_lite.batched import play_tables, rollout
-from stackmeta_lite.games import BimatrixGame
-from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.common.validation import check_choice, check_positive_int, check_range
+from stackmeta_lite.games.batched import play_tables, rollout
+from stackmeta_lite.games.bimatrix import BimatrixGame
+from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.games.solver import best_responses
 from stackmeta_lite.learners.pg import pg_update, returns_to_go
 from stackmeta_lite.learners.policy import CategoricalPolicy, sample_actions
-from stackmeta_lite.solver import best_responses
-from stackmeta_lite.validation import check_choice, check_positive_int, check_range
 
 OPTIMIZERS = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
 OnEpisodes = Callable[[int], None]

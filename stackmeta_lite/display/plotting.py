@@ -4,7 +4,7 @@ Every function reads a tidy table (one row per observation) and returns a matplo
 drawn in the book's one style (``STYLE``; ``set_style`` makes it global); the chapters display
 it. Axis labels that name states or step conventions come from the ``IteratedGame``. Leader
 values are raw per-step payoffs (1..4 for the canonical games) and best-response gaps are raw
-follower payoff per step, as in ``stackmeta_lite.experiments``.
+follower payoff per step, as in ``stackmeta_lite.experiments.run``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from stackmeta_lite.games import CANONICAL_GAMES, BimatrixGame, make_game
-from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, BimatrixGame, make_game
+from stackmeta_lite.games.iterated import IteratedGame
 
 METHOD_LABELS: dict[str, str] = {
     "meta_ppo": "PPO + meta-RL follower",

@@ -16,11 +16,11 @@ from typing import Protocol
 import numpy as np
 import torch
 
-from stackmeta_lite.games import BimatrixGame
-from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.common.files import atomic_file
+from stackmeta_lite.common.validation import check_action_array
+from stackmeta_lite.games.bimatrix import BimatrixGame
+from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.learners.policy import CategoricalPolicy
-from stackmeta_lite.results import atomic_file
-from stackmeta_lite.validation import check_action_array
 
 FORMAT = 1
 _KEYS = ("format", "game", "horizon", "follower", "leader_table")

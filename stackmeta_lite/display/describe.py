@@ -11,10 +11,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from stackmeta_lite.batched import play_tables
-from stackmeta_lite.games import BimatrixGame
-from stackmeta_lite.iterated import IteratedGame
-from stackmeta_lite.solver import TieRule, follower_reply
+from stackmeta_lite.games.batched import play_tables
+from stackmeta_lite.games.bimatrix import BimatrixGame
+from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.games.solver import TieRule, follower_reply
 
 
 def leader_table_in_words(iterated: IteratedGame, table: Sequence[int]) -> pd.DataFrame:

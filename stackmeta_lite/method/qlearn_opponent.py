@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from stackmeta_lite.batched import play_tables
-from stackmeta_lite.iterated import IteratedGame
+from stackmeta_lite.games.batched import play_tables
+from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.learners.policy import sample_actions
 from stackmeta_lite.learners.qlearning import QLearningConfig, greedy_tables, train_q_followers
 

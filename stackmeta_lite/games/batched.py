@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from stackmeta_lite.iterated import IteratedGame
-from stackmeta_lite.validation import check_action_array
+from stackmeta_lite.common.validation import check_action_array
+from stackmeta_lite.games.iterated import IteratedGame
 
 FollowerAct = Callable[[int, np.ndarray, np.ndarray], np.ndarray]
 """``follower_act(step, states, observations) -> actions``, arrays of shape (B,)."""

@@ -13,13 +13,13 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from stackmeta_lite.baselines import QLearningResponse
-from stackmeta_lite.games import BATTLE_OF_THE_SEXES, make_game
-from stackmeta_lite.iterated import IteratedGame
-from stackmeta_lite.leader import train_table_leader
+from stackmeta_lite.games.bimatrix import BATTLE_OF_THE_SEXES, make_game
+from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.qlearning import QLearningConfig
+from stackmeta_lite.method.leader import train_table_leader
+from stackmeta_lite.method.qlearn_opponent import QLearningResponse
 
 BOS_LEADER = PGConfig(lr=0.05, batch_steps=60, iterations=150, gamma=1.0, baseline="step")
 """Leader REINFORCE: 10 leader episodes per update."""

@@ -32,9 +32,9 @@ import numpy as np
 from gymnasium import spaces
 from pettingzoo import ParallelEnv
 
-from stackmeta_lite.games import BimatrixGame
-from stackmeta_lite.iterated import IteratedGame
-from stackmeta_lite.validation import check_action, check_action_array
+from stackmeta_lite.common.validation import check_action, check_action_array
+from stackmeta_lite.games.bimatrix import BimatrixGame
+from stackmeta_lite.games.iterated import IteratedGame
 
 LEADER, FOLLOWER = "leader", "follower"
 _NOT_RUNNING = "step() called before reset() or after the episode ended; call reset() first"

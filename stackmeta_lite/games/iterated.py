@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stackmeta_lite.games import BimatrixGame, make_game
-from stackmeta_lite.validation import check_action_array, check_positive_int
+from stackmeta_lite.common.validation import check_action_array, check_positive_int
+from stackmeta_lite.games.bimatrix import BimatrixGame, make_game
 
 PROBABILITY_TOLERANCE = 1e-6
 """How far a follower's action probabilities in a state may sum from 1 (float32 softmax: ~1e-7)."""

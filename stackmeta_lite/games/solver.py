@@ -17,7 +17,7 @@ Numerics are scale-free: two returns count as tied when they differ by less than
 value times that factor). Games whose episode returns could overflow float64, and problems whose
 arrays would exceed ``MAX_SOLVER_BYTES``, are refused with the limit named before any allocation.
 Remaining ties go to the lowest index, in table code order; the browser panels
-(``stackmeta_lite/panels.js``) port this rule exactly.
+(``stackmeta_lite/display/panels.js``) port this rule exactly.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from typing import Literal
 import numpy as np
 from scipy.optimize import linprog
 
-from stackmeta_lite.batched import play_tables
-from stackmeta_lite.games import BimatrixGame
-from stackmeta_lite.iterated import IteratedGame, expected_returns
-from stackmeta_lite.validation import check_choice
+from stackmeta_lite.common.validation import check_choice
+from stackmeta_lite.games.batched import play_tables
+from stackmeta_lite.games.bimatrix import BimatrixGame
+from stackmeta_lite.games.iterated import IteratedGame, expected_returns
 
 FollowerClass = Literal["stationary", "time_aware"]
 TieRule = Literal["strong", "weak"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from stackmeta_lite.validation import check_number
+from stackmeta_lite.common.validation import check_number
 
 # (leader, follower) payoffs for the cells CC, CD, DC, DD; the first letter is the leader's action.
 _CANONICAL_CELLS: dict[str, tuple[tuple[int, int], ...]] = {

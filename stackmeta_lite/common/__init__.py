@@ -1,0 +1,1 @@
+"""Shared plumbing: argument checks, the run budget and output files written atomically."""

@@ -1,0 +1,1 @@
+"""The book's display: figures, the in-browser panels and descriptions in words."""
