@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from stackmeta_lite.cli import _seeds
-from stackmeta_lite.experiments.run import pretrain_sweep
+from stackmeta_lite.experiments.sweep import pretrain_sweep
 from stackmeta_lite.games.bimatrix import CANONICAL_GAMES
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.method.followers import GradientConfig, ModelConfig, SearchConfig

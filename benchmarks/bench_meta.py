@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from stackmeta_lite.cli import _seeds
-from stackmeta_lite.experiments.run import run_sweep
 from stackmeta_lite.experiments.summaries import overall, paired, per_game, run_summary
+from stackmeta_lite.experiments.sweep import run_sweep
 from stackmeta_lite.games.bimatrix import CANONICAL_GAMES
 
 RESULTS = Path(__file__).parent / "results"

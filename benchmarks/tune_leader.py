@@ -18,8 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from stackmeta_lite.common.files import append_csv
-from stackmeta_lite.experiments.run import RunConfig, run_sweep
+from stackmeta_lite.experiments.run import RunConfig
 from stackmeta_lite.experiments.summaries import run_summary
+from stackmeta_lite.experiments.sweep import run_sweep
 from stackmeta_lite.games.bimatrix import CANONICAL_GAMES
 from stackmeta_lite.learners.ppo import PPOConfig
 

@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from stackmeta_lite.experiments.run import BASELINE_PPO, RunConfig, run_sweep, steps_to_optimum
+from stackmeta_lite.experiments.run import RunConfig
+from stackmeta_lite.experiments.summaries import steps_to_optimum
+from stackmeta_lite.experiments.sweep import run_sweep
 from stackmeta_lite.learners.qlearning import QLearningConfig
+from stackmeta_lite.method.presets import BASELINE_PPO
 
 RATES = (0.05, 0.1, 0.3, 0.5, 0.9)
 GAMES = ("prisoners_dilemma", "stag_hunt", "chicken", "hero")

@@ -122,7 +122,8 @@ def _solve(args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _benchmark(args: argparse.Namespace) -> pd.DataFrame:
-    from stackmeta_lite.experiments.run import SweepError, connect_ray, run_sweep
+    from stackmeta_lite.experiments.backends import connect_ray
+    from stackmeta_lite.experiments.sweep import SweepError, run_sweep
 
     if args.address is not None and args.backend != "ray":
         raise ValueError(f"--address needs --backend ray, got --backend {args.backend}")
@@ -153,16 +154,16 @@ def _bos(args: argparse.Namespace) -> pd.DataFrame:
 
 def _train(args: argparse.Namespace) -> pd.DataFrame:
     from stackmeta_lite.experiments.checkpoint import save_pair
-    from stackmeta_lite.experiments.run import FOLLOWER_PRETRAIN, LEADER_PPO
     from stackmeta_lite.games.iterated import IteratedGame
     from stackmeta_lite.learners import torch_threads
     from stackmeta_lite.method.leader import train_leader
+    from stackmeta_lite.method.presets import FOLLOWER, LEADER_PPO
     from stackmeta_lite.method.pretrain import pretrain_follower
 
     iterated = IteratedGame(make_game(args.game), args.horizon)
     with torch_threads(1):
-        follower = pretrain_follower(iterated, FOLLOWER_PRETRAIN, args.seed).follower
-        leader = train_leader(iterated, follower.greedy(), "ppo", LEADER_PPO, args.seed)
+        follower = pretrain_follower(iterated, FOLLOWER, args.seed).follower
+        leader = train_leader(iterated, follower.greedy(), LEADER_PPO, args.seed)
     save_pair(args.out, iterated, follower, leader.tables[-1])
     print(f"saved the pair to {args.out}", file=sys.stderr)
     return _evaluate_pair(args.out)
@@ -177,7 +178,8 @@ def _evaluate_pair(path: Path) -> pd.DataFrame:
     next to the exact strong Stackelberg value."""
     from stackmeta_lite.experiments.checkpoint import load_pair
     from stackmeta_lite.games.solver import best_response_gap, solve_iterated
-    from stackmeta_lite.method.pretrain import follower_policies_for, leader_value
+    from stackmeta_lite.method.followers import follower_policies_for
+    from stackmeta_lite.method.verify import leader_value
 
     iterated, follower, table = load_pair(path)
     value, _ = leader_value(follower, iterated, table)
@@ -206,7 +208,8 @@ def _write(table: pd.DataFrame, out: Path | None) -> None:
 
 def parser() -> argparse.ArgumentParser:
     """The command-line parser."""
-    from stackmeta_lite.experiments.run import BACKENDS, METHODS
+    from stackmeta_lite.experiments.backends import BACKENDS
+    from stackmeta_lite.method.methods import METHODS
 
     root = argparse.ArgumentParser(
         prog=PROG, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter

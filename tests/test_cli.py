@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from stackmeta_lite.cli import PROG, main, parser
-from stackmeta_lite.experiments import run as experiments
+from stackmeta_lite.experiments import sweep
 from stackmeta_lite.experiments.checkpoint import load_pair
 from stackmeta_lite.games import solver
 
@@ -46,7 +46,7 @@ def test_out_is_checked_before_computing(tmp_path, capsys, monkeypatch):
         raise AssertionError("computed before checking --out")
 
     monkeypatch.setattr(solver, "solve_iterated", must_not_run)
-    monkeypatch.setattr(experiments, "run_sweep", must_not_run)
+    monkeypatch.setattr(sweep, "run_sweep", must_not_run)
     err = _fails(["solve", "--out", str(tmp_path)], capsys)
     assert f"--out {tmp_path} is a directory; give a file name" in err
     err = _fails(["benchmark", "--out", "/sys/results.csv"], capsys)
@@ -82,15 +82,15 @@ def test_help_shows_an_example_for_every_argument_and_one_program_name():
 
 def test_benchmark_resumes_from_its_run_directory(tmp_path, capsys, monkeypatch):
     calls = []
-    real_run = experiments.run
+    real_run = sweep.run_spec
 
-    def counting_run(game, seed, method, config):
-        calls.append(seed)
-        if seed == 1 and len(calls) <= 2:
+    def counting_run(spec):
+        calls.append(spec.seed)
+        if spec.seed == 1 and len(calls) <= 2:
             raise MemoryError("injected")
-        return real_run(game, seed, method, config)
+        return real_run(spec)
 
-    monkeypatch.setattr(experiments, "run", counting_run)
+    monkeypatch.setattr(sweep, "run_spec", counting_run)
     argv = ["benchmark", "--games", "hero", "--seeds", "0,1", "--backend", "serial"]
     argv += ["--runs", str(tmp_path / "runs"), "--out", str(tmp_path / "results.csv")]
     err = _fails(argv, capsys, code=1)

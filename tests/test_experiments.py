@@ -4,21 +4,17 @@ import pytest
 
 from stackmeta_lite.cli import main
 from stackmeta_lite.experiments.bos import battle_of_the_sexes, outcomes
-from stackmeta_lite.experiments.run import (
-    RunConfig,
-    add_optima,
-    pretrain_sweep,
-    run,
-    run_sweep,
-    steps_to_optimum,
-)
+from stackmeta_lite.experiments.run import RunConfig, run
+from stackmeta_lite.experiments.scoring import add_optima
+from stackmeta_lite.experiments.summaries import steps_to_optimum
+from stackmeta_lite.experiments.sweep import pretrain_sweep, run_sweep
 from stackmeta_lite.games.bimatrix import make_game
 from stackmeta_lite.games.iterated import IteratedGame, expected_returns
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
 from stackmeta_lite.method.leader import greedy_follower_response, train_leader, train_table_leader
 from stackmeta_lite.method.pretrain import pretrain_follower
-from stackmeta_lite.method.qlearn_opponent import QLearningResponse
+from stackmeta_lite.method.qlearn_opponent import QLearningOpponent
 
 QUICK_BASELINE = RunConfig(leader=PPOConfig(batch_steps=150, iterations=15))
 
@@ -54,8 +50,8 @@ def test_ppo_qlearn_counts_the_inner_loop_steps():
     # Each row's value is its greedy table against the table a fresh Q-learner learned for it:
     # replay the run and recompute that value with the exact Markov-chain evaluation.
     iterated = IteratedGame(make_game("harmony"))
-    respond = QLearningResponse(iterated, QUICK_BASELINE.qlearning, np.random.default_rng(0))
-    leader = train_leader(iterated, respond, "ppo", QUICK_BASELINE.leader, 0)
+    respond = QLearningOpponent(iterated, QUICK_BASELINE.qlearning, np.random.default_rng(0))
+    leader = train_leader(iterated, respond, QUICK_BASELINE.leader, 0)
     tables = np.array(leader.tables)
     assert table["leader_table"].tolist() == ["".join(map(str, t)) for t in tables]
     respond(tables)  # the evaluation's fresh Q-learners, as run() trains them
@@ -190,7 +186,7 @@ def test_meta_methods_run_the_faithful_leader_and_the_table_ablation():
     iterated = IteratedGame(make_game("no_conflict"))
     follower = pretrain_follower(iterated, config.follower, 2, record_every=30).follower
     respond = greedy_follower_response(iterated, follower.greedy())
-    stepwise = train_leader(iterated, follower.greedy(), "ppo", config.leader, 2)
-    committed = train_table_leader(iterated, respond, "ppo", config.leader, 2)
+    stepwise = train_leader(iterated, follower.greedy(), config.leader, 2)
+    committed = train_table_leader(iterated, respond, config.leader, 2)
     for rows, leader in ((faithful, stepwise), (ablation, committed)):
         assert rows["leader_table"].tolist() == ["".join(map(str, t)) for t in leader.tables]

@@ -7,15 +7,18 @@ from stackmeta_lite.games.solver import best_responses
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.policy import CategoricalPolicy
 from stackmeta_lite.method.followers import (
+    KINDS,
     GradientConfig,
     ModelConfig,
+    ModelFollower,
     ReplySearch,
     SearchConfig,
-    reply_codes,
-    shuffled_rounds,
-    train_gradient,
+    follower_kind,
 )
-from stackmeta_lite.method.pretrain import pretrain_follower, table_gaps, verify
+from stackmeta_lite.method.followers.base import reply_codes, shuffled_rounds
+from stackmeta_lite.method.followers.gradient import train_gradient
+from stackmeta_lite.method.pretrain import pretrain_follower, table_gaps
+from stackmeta_lite.method.verify import verify
 
 
 def test_reply_search_is_exact_on_every_table_and_stops_by_itself():
@@ -83,7 +86,7 @@ def test_gradient_follower_learns_and_is_reproducible():
     defector = CategoricalPolicy(iterated.n_follower_observations, 2)
     defector.net.weight.data[1] = 1.0  # starts by always defecting
     before = table_gaps(defector, iterated).mean()
-    train_gradient(iterated, config, np.random.default_rng(0), policy=defector)
+    train_gradient(defector, iterated, config, np.random.default_rng(0))
     assert before > 0.3 and table_gaps(defector, iterated).mean() < before / 2
 
 
@@ -100,13 +103,13 @@ def test_verification_catches_a_wrong_follower_and_counts_its_steps():
     iterated = IteratedGame("prisoners_dilemma")
     follower = pretrain_follower(iterated, SearchConfig(), seed=0).follower
     leader = np.array([0, 0, 0, 1, 1])  # tit-for-tat: the follower should cooperate
-    good = verify(follower, iterated, leader)
+    good = verify(follower, iterated, leader, SearchConfig())
     assert good.best_responding and good.finetune_improvement == 0.0
     assert good.steps.with_queries > 0 and good.steps.plain * 3 == good.steps.with_queries * 2
     # Break the follower's reply to this one table: always defect.
     context = iterated.context(leader)
     follower.returns[context] = np.where(iterated.follower_tables().sum(1) == 5, 99.0, 0.0)
-    bad = verify(follower, iterated, leader)
+    bad = verify(follower, iterated, leader, SearchConfig())
     assert not bad.best_responding
     assert bad.finetune_improvement == pytest.approx(bad.exact_gap) and bad.exact_gap > 0
 
@@ -127,7 +130,7 @@ def test_reply_codes_index_the_follower_tables():
         (lambda: ModelConfig(max_steps=0), "max_steps must be an integer >= 1, got 0"),
         (
             lambda: pretrain_follower(IteratedGame("hero"), "search"),
-            "config must be a SearchConfig, GradientConfig, ModelConfig or PGConfig",
+            "a follower config must be one of SearchConfig, PGConfig, GradientConfig, ModelConfig",
         ),
     ],
 )
@@ -141,3 +144,25 @@ def test_the_papers_pg_follower_is_still_available():
     result = pretrain_follower(iterated, PGConfig(iterations=5), seed=0)
     assert isinstance(result.follower, CategoricalPolicy)
     assert result.steps.with_queries == 5 * 13 * 8  # 8 episodes of 3 + 5 steps per batch
+
+
+def test_every_follower_learner_has_one_kind_and_pretrains_through_it():
+    assert [kind.name for kind in KINDS.values()] == [
+        "reply search",
+        "paper's PG",
+        "tuned gradient",
+        "model-based reference",
+    ]
+    iterated = IteratedGame("harmony", horizon=2)
+    learners = {
+        SearchConfig(): ReplySearch,
+        PGConfig(iterations=2): CategoricalPolicy,
+        GradientConfig(max_steps=200): CategoricalPolicy,
+        ModelConfig(): ModelFollower,
+    }
+    for config, learner in learners.items():
+        follower = pretrain_follower(iterated, config, seed=1).follower
+        assert type(follower) is learner
+        assert follower.greedy().shape == (iterated.n_follower_observations,)
+    with pytest.raises(ValueError, match="got 'search'"):
+        follower_kind("search")

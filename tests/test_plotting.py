@@ -80,42 +80,11 @@ def gap_table() -> pd.DataFrame:
     )
 
 
-def test_pretraining_curves_has_one_line_per_game_with_step_label():
-    fig = plotting.pretraining_curves(history_table())
-    (ax,) = fig.axes
-    assert len(ax.get_lines()) >= 2
-    assert "query" in ax.get_xlabel()
-
-
 def test_gap_heatmap_is_games_by_tables():
     fig = plotting.gap_heatmap(gap_table())
     ax = fig.axes[0]
     assert len(ax.get_yticklabels()) == 2
     assert len(ax.get_xticklabels()) == 32
-
-
-def test_pretraining_run_has_curve_and_one_bar_per_table():
-    history, gaps = history_table(), gap_table()
-    run = history[(history.game == "chicken") & (history.seed == 0)]
-    final = gaps[gaps.game == "chicken"]
-    fig = plotting.pretraining_run(run, final, IteratedGame("chicken"), title="chicken")
-    left, right = fig.axes[:2]
-    np.testing.assert_allclose(left.get_lines()[0].get_ydata(), [0.4, 0.2, 0.05])
-    assert len(right.patches) == 32
-    # The top axis converts to play steps with the game's own ratio: 10 of 15 steps per episode.
-    (top,) = fig.axes[0].child_axes
-    assert top.get_xlabel() == "play steps only"
-    assert top._functions[0](1500.0) == pytest.approx(1000.0)
-
-
-def test_pretraining_run_converts_steps_for_a_bigger_game():
-    game = BimatrixGame(np.zeros((3, 2)), np.zeros((3, 2)))
-    iterated = IteratedGame(game, horizon=4)  # 7 states: 4 play steps of 11 env steps
-    history, gaps = history_table(), gap_table()
-    fig = plotting.pretraining_run(history.head(3), gaps.head(32), iterated)
-    (top,) = fig.axes[0].child_axes
-    assert top.get_xlabel() == "play steps only"
-    assert top._functions[0](11.0) == pytest.approx(4.0)
 
 
 def test_state_order_names_the_states_of_the_game():
@@ -223,11 +192,3 @@ def test_stackelberg_values_one_row_per_game():
     fig = plotting.stackelberg_values(pd.DataFrame(rows))
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["chicken", "prisoners dilemma"]
-
-
-def test_pretraining_curves_draws_a_dashed_reference():
-    reference = history_table().query("game == 'chicken' and seed == 0")
-    fig = plotting.pretraining_curves(history_table(), reference=reference, reference_label="paper")
-    ax = fig.axes[0]
-    dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
-    assert dashed and "paper" in [t.get_text() for t in ax.get_legend().get_texts()]

@@ -23,7 +23,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from stackmeta_lite.experiments.run import connect_ray, run_sweep
+from stackmeta_lite.experiments.backends import connect_ray
+from stackmeta_lite.experiments.sweep import run_sweep
 
 GAMES, SEEDS = "hero", "0,1"  # two runs, so the sweep really goes through Ray
 START_TIMEOUT = 120

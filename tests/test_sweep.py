@@ -9,15 +9,11 @@ import textwrap
 import pandas as pd
 import pytest
 
-from stackmeta_lite.common.files import (
-    RunStore,
-    append_csv,
-    check_output_file,
-    write_atomic,
-    write_csv,
-)
-from stackmeta_lite.experiments import run as experiments
-from stackmeta_lite.experiments.run import RunConfig, SweepError, run, run_sweep
+from stackmeta_lite.common.files import append_csv, check_output_file, write_atomic, write_csv
+from stackmeta_lite.experiments import sweep
+from stackmeta_lite.experiments.run import RunConfig, run, run_spec
+from stackmeta_lite.experiments.store import RunStore
+from stackmeta_lite.experiments.sweep import SweepError, run_sweep
 from stackmeta_lite.learners.dqn import DQNConfig
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
@@ -80,11 +76,11 @@ def test_write_atomic_replaces_and_check_output_file_refuses_bad_targets(tmp_pat
 
 
 def _failing_on_seed(bad_seed, calls):
-    def fake_run(game, seed, method, config):
-        calls.append(seed)
-        if seed == bad_seed:
-            raise FloatingPointError(f"injected fault in seed {seed}")
-        return run(game, seed, method, config)
+    def fake_run(spec):
+        calls.append(spec.seed)
+        if spec.seed == bad_seed:
+            raise FloatingPointError(f"injected fault in seed {spec.seed}")
+        return run_spec(spec)
 
     return fake_run
 
@@ -92,7 +88,7 @@ def _failing_on_seed(bad_seed, calls):
 @pytest.mark.parametrize("backend", ["serial", "processes"])
 def test_a_failing_run_is_recorded_and_the_others_kept(tmp_path, monkeypatch, backend):
     calls = []
-    monkeypatch.setattr(experiments, "run", _failing_on_seed(1, calls))  # workers fork it
+    monkeypatch.setattr(sweep, "run_spec", _failing_on_seed(1, calls))  # workers fork it
     with pytest.raises(
         SweepError, match=r"1 run\(s\) failed: \(hero, 1, meta_ppo\): Floating"
     ) as caught:
@@ -115,11 +111,11 @@ def test_a_failing_run_is_recorded_and_the_others_kept(tmp_path, monkeypatch, ba
 
 def test_resume_runs_only_what_is_missing_and_matches_a_fresh_sweep(tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr(experiments, "run", _failing_on_seed(1, calls))
+    monkeypatch.setattr(sweep, "run_spec", _failing_on_seed(1, calls))
     with pytest.raises(SweepError):
         run_sweep(["hero"], [0, 1, 2], config=TINY, backend="serial", store=tmp_path)
     assert calls == [0, 1, 2]
-    monkeypatch.setattr(experiments, "run", _failing_on_seed(None, calls))
+    monkeypatch.setattr(sweep, "run_spec", _failing_on_seed(None, calls))
     resumed = run_sweep(["hero"], [0, 1, 2], config=TINY, backend="serial", store=tmp_path)
     assert calls == [0, 1, 2, 1]  # only the failed run again
     assert RunStore(tmp_path, {"config": repr(TINY)}).failures().empty  # failure cleared
@@ -142,14 +138,14 @@ def test_each_run_is_persisted_as_it_finishes(tmp_path, monkeypatch):
     monkeypatch.setattr(RunStore, "save", real_save)
     assert saves == [("hero", 0, "meta_ppo")]
     calls = []
-    monkeypatch.setattr(experiments, "run", _failing_on_seed(None, calls))
+    monkeypatch.setattr(sweep, "run_spec", _failing_on_seed(None, calls))
     results = run_sweep(["hero", "chicken"], [0], config=TINY, backend="serial", store=tmp_path)
     assert len(calls) == 1 and list(results["game"].unique()) == ["hero", "chicken"]
 
 
 def test_every_run_is_validated_before_any_training(tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr(experiments, "run", _failing_on_seed(None, calls))
+    monkeypatch.setattr(sweep, "run_spec", _failing_on_seed(None, calls))
     dqn = RunConfig(leader=DQNConfig())
     with pytest.raises(ValueError, match="method 'meta_ppo' needs a PPOConfig leader config"):
         run_sweep(["hero"], [0], ["meta_dqn", "meta_ppo"], config=dqn, backend="serial")
@@ -173,7 +169,7 @@ def test_every_run_is_validated_before_any_training(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"follower": "x"}, "RunConfig.follower must be a SearchConfig, .*, got 'x'"),
+        ({"follower": "x"}, "RunConfig.follower must be one of SearchConfig, .*, got 'x'"),
         ({"leader": 0.1}, "RunConfig.leader must be None or a PGConfig"),
         ({"qlearning": None}, "RunConfig.qlearning must be a QLearningConfig"),
         ({"horizon": True}, "horizon must be an integer >= 1, got True"),
@@ -201,12 +197,12 @@ def test_seeds_beyond_the_generators_are_refused_up_front():
 def test_a_killed_worker_loses_no_finished_run(tmp_path, monkeypatch):
     # A worker process dies (as under the out-of-memory killer): the pool breaks, the runs it
     # took down are recorded as failures, the finished ones are kept, and a rerun completes.
-    def dying_run(game, seed, method, config):
-        if seed == 1:
+    def dying_run(spec):
+        if spec.seed == 1:
             os._exit(1)
-        return run(game, seed, method, config)
+        return run_spec(spec)
 
-    monkeypatch.setattr(experiments, "run", dying_run)  # forked workers inherit it
+    monkeypatch.setattr(sweep, "run_spec", dying_run)  # forked workers inherit it
     keys = {("hero", seed, "meta_ppo") for seed in range(3)}
     with pytest.raises(SweepError, match=r"\(hero, 1, meta_ppo\): BrokenProcessPool") as caught:
         run_sweep(["hero"], [0, 1, 2], config=TINY, workers=2, store=tmp_path)
@@ -216,7 +212,7 @@ def test_a_killed_worker_loses_no_finished_run(tmp_path, monkeypatch):
     assert finished | failed == keys and not finished & failed
     store = RunStore(tmp_path, {"config": repr(TINY)})
     assert all(store.finished(key) for key in finished)
-    monkeypatch.setattr(experiments, "run", run)
+    monkeypatch.setattr(sweep, "run_spec", run_spec)
     resumed = run_sweep(["hero"], [0, 1, 2], config=TINY, workers=2, store=tmp_path)
     pd.testing.assert_frame_equal(
         resumed, run_sweep(["hero"], [0, 1, 2], config=TINY, backend="serial")

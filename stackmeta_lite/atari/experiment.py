@@ -31,6 +31,7 @@ from stackmeta_lite.atari.orders import ORDERS, Order
 from stackmeta_lite.atari.trade_only import TradeOnlyEnv
 from stackmeta_lite.common.budget import is_ci
 from stackmeta_lite.common.validation import check_choice, check_positive_int
+from stackmeta_lite.learners import OPTIMIZERS
 from stackmeta_lite.learners.pg import PGConfig, pg_update
 from stackmeta_lite.learners.policy import CategoricalPolicy, sample_actions
 
@@ -40,13 +41,6 @@ PHASES: tuple[str, ...] = ("pretrain", "leader", "eval", "verify", "verify_eval"
 """Curve phases in run order; ``eval`` and ``verify_eval`` also count the best-response replays."""
 TRAINING, VERIFICATION = ("pretrain", "leader"), ("verify",)
 """Phases whose games are training, and the phase-3 verification's."""
-
-
-OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
-    "adam": torch.optim.Adam,
-    "sgd": torch.optim.SGD,
-}
-"""Optimizers a phase may use, by name."""
 
 
 @dataclass(frozen=True)

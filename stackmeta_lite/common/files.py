@@ -1,15 +1,12 @@
-"""Results that survive faults: atomic file writes and a resumable store of runs.
+"""Output files that survive faults: atomic writes of text and CSV tables.
 
 ``write_atomic`` writes a temporary file next to the target, flushes it to disk, then renames it
 over the target, so a reader (or a rerun after a crash) sees the old file or the whole new one,
-never a truncated one. ``RunStore`` is a directory with one JSON file per finished run, written
-as the run finishes, and one ``.failed.json`` per failed run (which run, the error and its
-traceback); reopening it skips the finished runs and retries the failed ones.
+never a truncated one.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -18,9 +15,6 @@ from pathlib import Path
 from typing import IO
 
 import pandas as pd
-
-RunKey = tuple[str, int, str]
-"""(game, seed, method)."""
 
 
 @contextmanager
@@ -69,11 +63,11 @@ def check_output_file(path: str | Path) -> Path:
     path = Path(path)
     if path.is_dir():
         raise ValueError(f"--out {path} is a directory; give a file name such as {path}/out.csv")
-    parent = _writable_directory(path.parent, "the directory of --out")
+    parent = writable_directory(path.parent, "the directory of --out")
     return parent / path.name
 
 
-def _writable_directory(directory: Path, what: str) -> Path:
+def writable_directory(directory: Path, what: str) -> Path:
     if directory.exists() and not directory.is_dir():
         raise ValueError(f"{what} {directory} exists and is not a directory")
     try:
@@ -86,69 +80,3 @@ def _writable_directory(directory: Path, what: str) -> Path:
     except OSError as error:
         raise ValueError(f"{what} {directory} is not writable ({error.strerror})") from None
     return directory
-
-
-class RunStore:
-    """A directory of runs, one JSON file per (game, seed, method), for resumable sweeps.
-
-    ``manifest`` (e.g. the run config's repr) is written once as ``manifest.json``; reopening the
-    directory with a different manifest is refused, so runs of two configs never mix.
-    """
-
-    def __init__(self, directory: str | Path, manifest: dict[str, str]) -> None:
-        self.directory = _writable_directory(Path(directory), "run store")
-        path = self.directory / "manifest.json"
-        if path.exists():
-            try:
-                stored = json.loads(path.read_text(encoding="utf-8"))
-            except ValueError as error:
-                raise ValueError(f"run store manifest {path} is unreadable ({error})") from None
-            if stored != manifest:
-                raise ValueError(
-                    f"run store {self.directory} holds runs of another setting: {stored}; this "
-                    f"sweep has {manifest}. Use a new directory or the same setting"
-                )
-        else:
-            write_atomic(path, json.dumps(manifest, indent=1))
-
-    def _path(self, key: RunKey, suffix: str = ".json") -> Path:
-        game, seed, method = key
-        return self.directory / f"{game}__{seed}__{method}{suffix}"
-
-    def finished(self, key: RunKey) -> bool:
-        return self._path(key).is_file()
-
-    def save(self, key: RunKey, table: pd.DataFrame) -> None:
-        """Persist a finished run (exact floats, column types kept); clears an old failure."""
-        data = {
-            "run": list(key),
-            "dtypes": {column: str(dtype) for column, dtype in table.dtypes.items()},
-            "columns": table.to_dict(orient="list"),
-        }
-        write_atomic(self._path(key), json.dumps(data))
-        self._path(key, ".failed.json").unlink(missing_ok=True)
-
-    def record_failure(self, key: RunKey, error: str, details: str) -> None:
-        """Persist which run failed and why (the error line and the traceback)."""
-        data = {"run": list(key), "error": error, "traceback": details}
-        write_atomic(self._path(key, ".failed.json"), json.dumps(data, indent=1))
-
-    def load(self, key: RunKey) -> pd.DataFrame:
-        """The table of a finished run, exactly as it was saved."""
-        path = self._path(key)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return pd.DataFrame(data["columns"]).astype(data["dtypes"])
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            raise ValueError(
-                f"run file {path} is unreadable ({error}); delete it to rerun"
-            ) from None
-
-    def failures(self) -> pd.DataFrame:
-        """One row per recorded failure: game, seed, method, error."""
-        rows = []
-        for path in sorted(self.directory.glob("*.failed.json")):
-            data = json.loads(path.read_text(encoding="utf-8"))
-            game, seed, method = data["run"]
-            rows.append({"game": game, "seed": seed, "method": method, "error": data["error"]})
-        return pd.DataFrame(rows, columns=["game", "seed", "method", "error"])

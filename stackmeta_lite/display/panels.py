@@ -182,7 +182,7 @@ def pretraining_viewer(history: pd.DataFrame, gaps: pd.DataFrame) -> Panel:
     ``history``: game, seed, steps_with_queries, steps_plain, best_response_gap (per step);
     ``gaps``: game, seed, table, gap (per step)."""
     # Imported here: experiments loads torch, which the game panels of chapters 1-2 do not need.
-    from stackmeta_lite.experiments.run import GAP_TOLERANCE
+    from stackmeta_lite.games.solver import GAP_TOLERANCE
 
     runs: dict[str, dict[int, dict]] = {}
     for (game, seed), run in history.groupby(["game", "seed"], sort=False):

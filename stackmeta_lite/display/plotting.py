@@ -21,17 +21,9 @@ from matplotlib.figure import Figure
 
 from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, BimatrixGame, make_game
 from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.method.methods import METHODS
 
-METHOD_LABELS: dict[str, str] = {
-    "meta_ppo": "PPO + meta-RL follower",
-    "meta_pg": "PG + meta-RL follower",
-    "meta_dqn": "DQN + meta-RL follower",
-    "meta_ppo_table": "PPO committing to a table + meta-RL follower (ablation)",
-    "meta_pg_table": "PG committing to a table + meta-RL follower (ablation)",
-    "meta_dqn_table": "DQN committing to a table + meta-RL follower (ablation)",
-    "ppo_qlearn": "PPO + Q-learn (Brero et al.)",
-    "ppo_qlearn_table": "PPO committing to a table + Q-learn (ablation)",
-}
+METHOD_LABELS: dict[str, str] = {name: method.label for name, method in METHODS.items()}
 """Legend names of the experiment methods."""
 
 STEP_LABELS: dict[str, str] = {
@@ -146,39 +138,6 @@ def payoff_grid(games: Sequence[str] = CANONICAL_GAMES, ncols: int = 4) -> Figur
 
 
 @styled
-def pretraining_curves(
-    history: pd.DataFrame,
-    steps: str = "steps_with_queries",
-    hue: str = "game",
-    reference: pd.DataFrame | None = None,
-    reference_label: str = "reference",
-) -> Figure:
-    """Mean best-response gap over all leader tables (raw per step) against env steps, one line
-    per ``hue`` value with a min-max band over seeds; ``reference`` (same columns) is drawn as a
-    dashed black line, e.g. another configuration."""
-    fig, ax = plt.subplots(figsize=(8.0, 4.2))
-    sns.lineplot(data=history, x=steps, y="best_response_gap", hue=hue, errorbar=("pi", 100), ax=ax)
-    if reference is not None:
-        sns.lineplot(
-            data=reference,
-            x=steps,
-            y="best_response_gap",
-            color="black",
-            linestyle="--",
-            errorbar=None,
-            label=reference_label,
-            ax=ax,
-        )
-    ax.set_yscale("symlog", linthresh=0.01)
-    ax.set_ylim(bottom=0)
-    ax.set_xlabel(STEP_LABELS.get(steps, steps))
-    ax.set_ylabel("mean best-response gap\n(follower payoff per step)")
-    ax.legend(title="", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
-    fig.tight_layout()
-    return fig
-
-
-@styled
 def exactness_curves(curves: pd.DataFrame, steps: str = "steps_with_queries") -> Figure:
     """Follower pre-training against env steps, one line per learner: left the share of leader
     tables on which the greedy follower is exact (mean over runs, 10-90% band), right the share
@@ -234,34 +193,6 @@ def gap_heatmap(
     ax.set_xlabel(f"leader table{states}")
     ax.set_ylabel("")
     ax.tick_params(axis="x", labelrotation=90, labelsize=7)
-    fig.tight_layout()
-    return fig
-
-
-@styled
-def pretraining_run(
-    history: pd.DataFrame, gaps: pd.DataFrame, iterated: IteratedGame, title: str = ""
-) -> Figure:
-    """One pre-training run: its learning curve in both step conventions of ``iterated`` (left)
-    and its final exact best-response gap against each of the leader tables (right)."""
-    fig, (left, right) = plt.subplots(
-        1, 2, figsize=(10.0, 3.6), gridspec_kw={"width_ratios": [1, 1.6]}
-    )
-    left.plot(history["steps_with_queries"], history["best_response_gap"], marker="o", markersize=3)
-    left.set_xlabel(STEP_LABELS["steps_with_queries"].split(" (")[0] + " (with queries)")
-    left.set_ylabel("mean best-response gap per step")
-    left.set_ylim(bottom=0)
-    plain = iterated.steps_per_episode(with_queries=False) / iterated.steps_per_episode(True)
-    top = left.secondary_xaxis("top", functions=(lambda x: x * plain, lambda x: x / plain))
-    top.set_xlabel("play steps only", fontsize=9)
-    colours = np.where(gaps["gap"].to_numpy() > 1e-6, "tab:red", "tab:green")
-    right.bar(gaps["table"], gaps["gap"], color=colours)
-    right.set_ylabel("gap per step")
-    right.set_xlabel("leader table (green: exact best response)")
-    right.tick_params(axis="x", labelrotation=90, labelsize=7)
-    right.set_ylim(0, max(0.2, float(gaps["gap"].max()) * 1.1))
-    if title:
-        fig.suptitle(title)
     fig.tight_layout()
     return fig
 

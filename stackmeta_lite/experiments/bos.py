@@ -19,12 +19,8 @@ from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.qlearning import QLearningConfig
 from stackmeta_lite.method.leader import train_table_leader
-from stackmeta_lite.method.qlearn_opponent import QLearningResponse
-
-BOS_LEADER = PGConfig(lr=0.05, batch_steps=60, iterations=150, gamma=1.0, baseline="step")
-"""Leader REINFORCE: 10 leader episodes per update."""
-BOS_FOLLOWER = QLearningConfig(lr=0.1, epsilon=0.1, gamma=0.9, episodes=5)
-"""Follower Q-learning: 5 episodes against each leader episode's committed action."""
+from stackmeta_lite.method.presets import BOS_FOLLOWER, BOS_LEADER
+from stackmeta_lite.method.qlearn_opponent import QLearningOpponent
 
 
 def battle_of_the_sexes_run(
@@ -36,11 +32,9 @@ def battle_of_the_sexes_run(
     """One seed of one variant: a row per leader update with the batch's mean leader reward and
     the leader's greedy action (0 = its own choice)."""
     iterated = IteratedGame(make_game(BATTLE_OF_THE_SEXES), horizon=1)
-    respond = QLearningResponse(iterated, follower, np.random.default_rng(seed), reset=reset)
+    respond = QLearningOpponent(iterated, follower, np.random.default_rng(seed), reset=reset)
     with torch_threads(1):
-        run = train_table_leader(
-            iterated, respond, "pg", leader, seed, episode_cost=respond.episode_cost
-        )
+        run = train_table_leader(iterated, respond, leader, seed, episode_cost=respond.episode_cost)
     return pd.DataFrame(
         {
             "seed": seed,

@@ -9,9 +9,7 @@ of plain data (loaded with ``weights_only=True``, so it cannot run code).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 import torch
@@ -21,26 +19,11 @@ from stackmeta_lite.common.validation import check_action_array
 from stackmeta_lite.games.bimatrix import BimatrixGame
 from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.learners.policy import CategoricalPolicy
+from stackmeta_lite.method.followers import Follower, GreedyFollower
 
 FORMAT = 1
 _KEYS = ("format", "game", "horizon", "follower", "leader_table")
 _GREEDY_TABLE = "greedy_table"
-
-
-class Follower(Protocol):
-    """Any pre-trained follower: its greedy action for every (state, context) observation."""
-
-    def greedy(self) -> np.ndarray: ...
-
-
-@dataclass(frozen=True)
-class GreedyFollower:
-    """A follower known by its greedy table over the (state, context) observations."""
-
-    table: np.ndarray
-
-    def greedy(self) -> np.ndarray:
-        return self.table
 
 
 def save_pair(

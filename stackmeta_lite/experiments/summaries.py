@@ -8,13 +8,43 @@ Inputs are the tidy tables of ``stackmeta_lite.experiments.run`` (one row per le
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
-from stackmeta_lite.experiments.run import steps_to_optimum
-
 STEP_COLUMNS: tuple[str, ...] = ("steps_with_queries", "steps_plain")
 RUN_KEYS: list[str] = ["game", "seed", "method"]
+
+
+def steps_to_optimum(results: pd.DataFrame, steps: str = "steps_with_queries") -> pd.DataFrame:
+    """Per (game, seed, method): the steps at the first update from which the leader stays at the
+    optimum with a best-responding follower to the end of the run (NaN if it never does), and
+    whether the final pair passed verification."""
+
+    def first_stable(run: pd.DataFrame) -> float:
+        at = run["at_optimum"].to_numpy()
+        if not at[-1]:
+            return math.nan
+        failures = np.flatnonzero(~at)
+        start = 0 if failures.size == 0 else failures[-1] + 1
+        return float(run[steps].iloc[start])
+
+    grouped = results.sort_values("update").groupby(["game", "seed", "method"], sort=False)
+    summary = grouped.apply(
+        lambda run: pd.Series(
+            {
+                steps: first_stable(run),
+                "final_value": run["leader_value"].iloc[-1],
+                "optimum": run["optimum"].iloc[-1],
+                "verified": bool(run["verified"].iloc[-1]),
+                "total_steps": run[steps].iloc[-1],
+            }
+        ),
+        include_groups=False,
+    ).reset_index()
+    summary["success"] = summary[steps].notna() & summary["verified"]
+    return summary
 
 
 def run_summary(results: pd.DataFrame) -> pd.DataFrame:

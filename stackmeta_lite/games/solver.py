@@ -41,6 +41,9 @@ MAX_SOLVER_BYTES = 2**30
 """Largest working memory (bytes, estimated before allocating) the exact solver may use: 1 GiB."""
 RELATIVE_TOLERANCE = 1e-9
 """Ties: returns closer than this fraction of (payoff range x horizon) count as equal."""
+GAP_TOLERANCE = 1e-6
+"""A follower best-responds (is exact) when its best-response gap is at most this, raw follower
+payoff per step: the one exactness threshold of the package."""
 _MAX_RETURN = np.finfo(float).max / 8  # episode returns and their differences stay finite
 _EPS = np.finfo(float).eps
 

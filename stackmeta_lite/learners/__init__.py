@@ -7,6 +7,12 @@ from contextlib import contextmanager
 
 import torch
 
+OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
+    "adam": torch.optim.Adam,
+    "sgd": torch.optim.SGD,
+}
+"""Optimizers by name, for configs that choose one."""
+
 
 @contextmanager
 def torch_threads(count: int = 1) -> Iterator[None]:

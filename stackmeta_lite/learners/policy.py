@@ -73,10 +73,6 @@ class CategoricalPolicy(_ObservationModel):
         """Greedy action of every observation (exploration off), shape (n_observations,)."""
         return self(torch.arange(self.n_observations)).argmax(-1).numpy()
 
-    def greedy_probabilities(self) -> np.ndarray:
-        """One-hot probabilities of the greedy actions, shape (n_observations, n_actions)."""
-        return np.eye(self.n_actions)[self.greedy()]
-
 
 class ValueFunction(_ObservationModel):
     """A state-value estimate per integer observation (a critic); a table starts at zero."""

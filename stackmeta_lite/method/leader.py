@@ -5,7 +5,7 @@ answers the queries by sampling its policy in every state (reward 0), the follow
 answers as its context and plays greedily, and the leader then plays by sampling its policy in
 each visited state (centred rewards): 5 + 10 decisions per 2x2 episode. The leader depends on the
 follower only through its greedy table over the follower's observations, so any follower learner
-plugs in; a ``Follower`` that does not see the answers (the PPO+Q-learn baseline's fresh
+plugs in; an ``Opponent`` that does not see the answers (the PPO+Q-learn baseline's fresh
 Q-learners) makes the leader skip the queries: 10 decisions per episode.
 
 The ablation (``train_table_leader``) commits to one sampled table per episode and plays by it;
@@ -27,39 +27,27 @@ from typing import Protocol
 import numpy as np
 import torch
 
-from stackmeta_lite.common.validation import check_action_array, check_choice
+from stackmeta_lite.common.validation import check_action_array
 from stackmeta_lite.games.batched import rollout
 from stackmeta_lite.games.iterated import IteratedGame, StepCounter, episodes_per_batch
 from stackmeta_lite.learners.dqn import DQNConfig, QueryDQN
 from stackmeta_lite.learners.pg import PGConfig, pg_update, returns_to_go
 from stackmeta_lite.learners.policy import CategoricalPolicy, ValueFunction, sample_actions
 from stackmeta_lite.learners.ppo import PPOConfig, ppo_optimizer, ppo_update
-
-LEADER_METHODS: tuple[str, ...] = ("pg", "ppo", "dqn")
-LEADER_PG = PGConfig(
-    lr=0.156, batch_steps=100, iterations=1200, gamma=1.0, baseline="step", init_std=0.01
-)
-"""The paper's Table 1 leader PG, with a batch-mean baseline per decision (ours) and seeded
-random initial logits of std 0.01 (CleanRL's policy-head scale): a near-uniform start."""
+from stackmeta_lite.method.presets import LEADER_PPO
 
 LeaderConfig = PGConfig | PPOConfig | DQNConfig
+"""A leader learner's config; its type selects the learner."""
 FollowerResponse = Callable[[np.ndarray], np.ndarray]
 """``respond(leader_tables (B, S)) -> returns`` of the centred leader episode return (B,)."""
 
 
-def default_config(method: str) -> LeaderConfig:
-    """The paper's Table 1 hyperparameters for a leader method."""
-    check_choice("leader method", method, LEADER_METHODS)
-    return {"pg": LEADER_PG, "ppo": PPOConfig(), "dqn": DQNConfig()}[method]
-
-
-def _checked_config(method: str, config: LeaderConfig | None) -> LeaderConfig:
-    check_choice("leader method", method, LEADER_METHODS)
-    config = config or default_config(method)
-    expected = type(default_config(method))
-    if not isinstance(config, expected):
-        raise ValueError(f"method {method!r} needs a {expected.__name__}, got {config!r}")
-    return config
+def leader_algorithm(config: LeaderConfig) -> str:
+    """``pg``, ``ppo`` or ``dqn`` for a leader config, or a ValueError naming the allowed types."""
+    for name, kind in (("pg", PGConfig), ("ppo", PPOConfig), ("dqn", DQNConfig)):
+        if isinstance(config, kind):
+            return name
+    raise ValueError(f"a leader config must be a PGConfig, PPOConfig or DQNConfig; got {config!r}")
 
 
 def check_follower_table(iterated: IteratedGame, follower_table: np.ndarray) -> np.ndarray:
@@ -90,8 +78,9 @@ def greedy_follower_response(iterated: IteratedGame, greedy_table: np.ndarray) -
     return respond
 
 
-class Follower(Protocol):
-    """What the step-wise leader plays against."""
+class Opponent(Protocol):
+    """What the step-wise leader plays against: a frozen contextual follower
+    (``ContextualOpponent``) or the baseline's fresh Q-learners."""
 
     queried: bool  # does the follower see the leader's answers (then the leader answers)?
     episode_cost: int  # episodes of env steps that one leader episode costs
@@ -103,7 +92,7 @@ class Follower(Protocol):
 
 
 @dataclass(frozen=True)
-class ContextualFollower:
+class ContextualOpponent:
     """A frozen contextual follower playing its greedy table (one action per observation)."""
 
     iterated: IteratedGame
@@ -134,22 +123,21 @@ class LeaderRun:
 
 def train_leader(
     iterated: IteratedGame,
-    follower: np.ndarray | Follower,
-    method: str = "ppo",
-    config: LeaderConfig | None = None,
+    follower: np.ndarray | Opponent,
+    config: LeaderConfig = LEADER_PPO,
     seed: int = 0,
     steps: StepCounter | None = None,
 ) -> LeaderRun:
     """The faithful leader (see the module docstring) against a follower's greedy table (one
-    action per follower observation) or a ``Follower``; ``steps`` continues a count (e.g.
-    pre-training)."""
-    config = _checked_config(method, config)
+    action per follower observation) or an ``Opponent``; the config's type selects PG, PPO or
+    DQN; ``steps`` continues a count (e.g. pre-training)."""
+    algorithm = leader_algorithm(config)
     if isinstance(follower, np.ndarray):
-        follower = ContextualFollower(iterated, check_follower_table(iterated, follower))
+        follower = ContextualOpponent(iterated, check_follower_table(iterated, follower))
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     steps = steps or StepCounter()
-    if method == "dqn":
+    if algorithm == "dqn":
 
         def play(agent: QueryDQN, answers: np.ndarray) -> np.ndarray:
             probabilities = agent.policy_probabilities()
@@ -157,7 +145,7 @@ def train_leader(
             return episode["leader_rewards"].sum(axis=1)
 
         return _train_dqn(iterated, play, config, rng, steps, follower.episode_cost)
-    return _train_stepwise_policy(iterated, follower, method, config, rng, steps)
+    return _train_stepwise_policy(iterated, follower, config, rng, steps)
 
 
 def _optimizer(policy, critic, config) -> torch.optim.Adam:
@@ -180,10 +168,12 @@ def _play_stepwise(iterated, follower, answers, probabilities, rng) -> dict[str,
     )
 
 
-def _train_stepwise_policy(iterated, follower, method, config, rng, steps) -> LeaderRun:
+def _train_stepwise_policy(iterated, follower, config, rng, steps) -> LeaderRun:
     n_states, horizon = iterated.n_states, iterated.horizon
     policy = CategoricalPolicy(n_states, iterated.n_leader_actions, config.hidden, config.init_std)
-    critic = ValueFunction((n_states + horizon) * n_states) if method == "ppo" else None
+    critic = (
+        ValueFunction((n_states + horizon) * n_states) if isinstance(config, PPOConfig) else None
+    )
     optimizer = _optimizer(policy, critic, config)
     n_episodes = episodes_per_batch(iterated, config.batch_steps)
     queried = np.broadcast_to(np.arange(n_states), (n_episodes, n_states))
@@ -205,7 +195,7 @@ def _train_stepwise_policy(iterated, follower, method, config, rng, steps) -> Le
         rewards = np.concatenate([np.zeros(queried.shape), episode["leader_rewards"]], axis=1)
         returns = returns_to_go(torch.as_tensor(rewards[:, first:]), config.gamma).float()
         observations, actions = torch.as_tensor(states), torch.as_tensor(actions)
-        if method == "pg":
+        if isinstance(config, PGConfig):
             pg_update(policy, optimizer, observations, actions, returns, config.baseline)
         else:  # the critic reads (decision index, state)
             value_observations = torch.as_tensor(decision_index * n_states + states)
@@ -226,19 +216,19 @@ def _train_stepwise_policy(iterated, follower, method, config, rng, steps) -> Le
 def train_table_leader(
     iterated: IteratedGame,
     respond: FollowerResponse,
-    method: str = "ppo",
-    config: LeaderConfig | None = None,
+    config: LeaderConfig = LEADER_PPO,
     seed: int = 0,
     steps: StepCounter | None = None,
     episode_cost: int = 1,
 ) -> LeaderRun:
-    """The table-commitment ablation (see the module docstring) against ``respond``; ``steps``
-    continues a count and every leader episode costs ``episode_cost`` episodes of env steps."""
-    config = _checked_config(method, config)
+    """The table-commitment ablation (see the module docstring) against ``respond``; the
+    config's type selects PG, PPO or DQN; ``steps`` continues a count and every leader episode
+    costs ``episode_cost`` episodes of env steps."""
+    algorithm = leader_algorithm(config)
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     steps = steps or StepCounter()
-    if method == "dqn":
+    if algorithm == "dqn":
         return _train_dqn(
             iterated, lambda _agent, tables: respond(tables), config, rng, steps, episode_cost
         )
@@ -257,7 +247,7 @@ def train_table_leader(
         returns = torch.as_tensor(respond(tables), dtype=torch.float32)
         steps.add_episodes(iterated, n_episodes * episode_cost)
         actions = torch.as_tensor(tables)
-        if method == "pg":
+        if algorithm == "pg":
             pg_update(policy, optimizer, states, actions, returns, config.baseline)
         else:
             ppo_update(policy, optimizer, states, actions, returns, config)

@@ -1,4 +1,5 @@
-"""Nested-loop baselines: a leader whose every episode first trains a tabular Q-learning follower.
+"""The nested-loop baselines' opponent: before every leader episode a tabular Q-learning follower
+trains against the leader.
 
 With ``reset=True`` each leader episode starts from a fresh Q-table (PPO+Q-learn, Brero et al.);
 with ``reset=False`` one Q-table learns continuously across leader episodes (the paper's
@@ -15,7 +16,7 @@ from stackmeta_lite.learners.policy import sample_actions
 from stackmeta_lite.learners.qlearning import QLearningConfig, greedy_tables, train_q_followers
 
 
-class QLearningResponse:
+class QLearningOpponent:
     """``respond(leader_tables) -> centred leader returns`` after Q-learning against each table;
     ``reply`` serves the step-wise leader."""
 

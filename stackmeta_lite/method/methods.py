@@ -1,0 +1,87 @@
+"""The methods an experiment can run, as data: which leader learner, against which opponent,
+committing how, with which preset of ``stackmeta_lite.method.presets``.
+
+Plain data (no torch), so the command line lists the methods without loading the learners.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stackmeta_lite.common.validation import check_choice
+
+OPPONENTS: tuple[str, ...] = ("meta", "qlearn")
+"""``meta``: a pre-trained, frozen contextual follower (Algorithm 1); ``qlearn``: a fresh
+Q-learner trained against every leader episode (the PPO+Q-learn baseline)."""
+COMMITMENTS: tuple[str, ...] = ("step", "table")
+"""``step``: the leader answers the queries, then acts step by step (the paper's); ``table``:
+it commits to one sampled table per episode (our ablation)."""
+
+
+@dataclass(frozen=True)
+class Method:
+    """One row of the methods table."""
+
+    name: str
+    algorithm: str  # the leader learner: pg, ppo or dqn
+    opponent: str  # one of OPPONENTS
+    commitment: str  # one of COMMITMENTS
+    preset: str  # name of the default leader config in ``presets``
+    label: str  # legend name
+
+    def leader_preset(self):
+        """The default leader config (loads the learners)."""
+        from stackmeta_lite.method import presets
+
+        return getattr(presets, self.preset)
+
+
+METHODS: dict[str, Method] = {
+    method.name: method
+    for method in (
+        Method("meta_ppo", "ppo", "meta", "step", "LEADER_PPO", "PPO + meta-RL follower"),
+        Method("meta_pg", "pg", "meta", "step", "LEADER_PG", "PG + meta-RL follower"),
+        Method("meta_dqn", "dqn", "meta", "step", "LEADER_DQN", "DQN + meta-RL follower"),
+        Method(
+            "meta_ppo_table",
+            "ppo",
+            "meta",
+            "table",
+            "LEADER_PPO",
+            "PPO committing to a table + meta-RL follower (ablation)",
+        ),
+        Method(
+            "meta_pg_table",
+            "pg",
+            "meta",
+            "table",
+            "LEADER_PG",
+            "PG committing to a table + meta-RL follower (ablation)",
+        ),
+        Method(
+            "meta_dqn_table",
+            "dqn",
+            "meta",
+            "table",
+            "LEADER_DQN",
+            "DQN committing to a table + meta-RL follower (ablation)",
+        ),
+        Method(
+            "ppo_qlearn", "ppo", "qlearn", "step", "BASELINE_PPO", "PPO + Q-learn (Brero et al.)"
+        ),
+        Method(
+            "ppo_qlearn_table",
+            "ppo",
+            "qlearn",
+            "table",
+            "BASELINE_PPO",
+            "PPO committing to a table + Q-learn (ablation)",
+        ),
+    )
+}
+
+
+def method_named(name: str) -> Method:
+    """The method called ``name``, or a ValueError naming the known methods."""
+    check_choice("method", name, tuple(METHODS))
+    return METHODS[name]
