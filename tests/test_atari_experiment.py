@@ -112,7 +112,7 @@ def test_verification_flags_every_follower_but_its_response() -> None:
     answers, best = equilibrium_play(outcome)
     assert answers.tolist() == [1, 1, 0, 0, 0] and best == 2  # accept up to 0.25; offer 0.25
     one = PGConfig(lr=0.3, batch_steps=1, iterations=1, baseline="observation")
-    table = verification_power(outcome, range(2), config=one)
+    table = verification_power(outcome, range(2), "fresh", one)
     assert len(table) == 2 * 6 and table["follower"].value_counts()["correct"] == 2
     for _, run in table.groupby("run"):
         assert run["flagged"].sum() == 5  # all but the action verification chose
@@ -136,7 +136,7 @@ def test_a_confident_follower_rarely_changes_under_fine_tuning() -> None:
 
 def test_bad_inputs_raise_clear_errors() -> None:
     with pytest.raises(ValueError, match=r"unknown order 'both'; allowed: seller, buyer"):
-        run_experiment("both", seed=0)
+        run_experiment("both", seed=0, budget=tiny_budget())
     with pytest.raises(ValueError, match=r"unknown order 'both'"):
         budget_for("both", ci=True)
     with pytest.raises(ValueError, match=r"eval_games must be an integer >= 1, got 0"):
@@ -181,7 +181,7 @@ def test_a_failing_seed_keeps_the_seeds_before_it(
     (tmp_path / "bullet_values.csv").write_bytes((DATA / "bullet_values.csv").read_bytes())
     real = run_experiment
 
-    def flaky(order: str, seed: int) -> object:
+    def flaky(order: str, seed: int, budget: object) -> object:
         if seed == 2:
             raise RuntimeError("emulator died")
         return real(order, seed, tiny_budget())
@@ -193,4 +193,4 @@ def test_a_failing_seed_keeps_the_seeds_before_it(
     assert summary["seed"].tolist() == [1]
     assert {"at_exact_price", "exact_price", "follower_exact_rows"} <= set(summary.columns)
     assert pd.read_csv(tmp_path / "trade_curves_seller.csv")["seed"].unique().tolist() == [1]
-    assert not list(tmp_path.glob(".*partial"))
+    assert not list(tmp_path.glob(".*.tmp*"))

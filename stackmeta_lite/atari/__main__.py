@@ -10,25 +10,19 @@ Examples:
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 import pandas as pd
 
 from stackmeta_lite.atari.bullet_value import bullet_values, compare_markets, measure_hit_rates
 from stackmeta_lite.atari.equilibrium import best_follower_actions, trade_equilibrium
-from stackmeta_lite.atari.experiment import run_experiment
+from stackmeta_lite.atari.experiment import budget_for, run_experiment
 from stackmeta_lite.atari.market import ROLES
 from stackmeta_lite.atari.verification import STYLES, verification_power
+from stackmeta_lite.common.budget import is_ci
+from stackmeta_lite.common.files import write_csv
 
 PROG = "python -m stackmeta_lite.atari"
-
-
-def write_csv(table: pd.DataFrame, path: Path) -> None:
-    """Write ``table`` to ``path`` atomically: a temporary file in the same folder, then rename."""
-    partial = path.with_name(f".{path.name}.partial")
-    table.to_csv(partial, index=False)
-    os.replace(partial, path)
 
 
 def read_values(out: Path) -> tuple[float, float]:
@@ -71,7 +65,7 @@ def experiment(args: argparse.Namespace) -> None:
     best = best_follower_actions(args.order, v_seller, v_buyer)
     curves, summaries = [], []
     for seed in args.seeds:
-        result = run_experiment(args.order, seed)
+        result = run_experiment(args.order, seed, budget_for(args.order, is_ci()))
         summary = {**result.summary, "exact_price": exact.price}
         summary["at_exact_price"] = summary["greedy_price"] == exact.price
         table = [int(a) for a in summary["follower_table"]]
@@ -87,7 +81,8 @@ def experiment(args: argparse.Namespace) -> None:
 def power(args: argparse.Namespace) -> None:
     """Measure the phase-3 verification's power on deliberately wrong followers."""
     exact = trade_equilibrium(*read_values(args.out), args.order)
-    table = verification_power(exact, range(args.runs), args.style)
+    config = budget_for(args.order, is_ci()).verify
+    table = verification_power(exact, range(args.runs), args.style, config)
     print(table.groupby("follower")["flagged"].agg(["mean", "sum", "count"]))
     suffix = "" if args.style == "fresh" else "_fine_tune"
     write_csv(table, args.out / f"verification_power_{args.order}{suffix}.csv")

@@ -29,7 +29,6 @@ import torch
 from stackmeta_lite.atari.ledger import Game, play_trade_game
 from stackmeta_lite.atari.orders import ORDERS, Order
 from stackmeta_lite.atari.trade_only import TradeOnlyEnv
-from stackmeta_lite.common.budget import is_ci
 from stackmeta_lite.common.validation import check_choice, check_positive_int
 from stackmeta_lite.learners import OPTIMIZERS
 from stackmeta_lite.learners.pg import PGConfig, pg_update
@@ -231,11 +230,10 @@ class ExperimentResult:
     follower: CategoricalPolicy
 
 
-def run_experiment(order: str, seed: int, budget: TradeBudget | None = None) -> ExperimentResult:
-    """All three phases for one leader ``order`` and ``seed`` (default budget: ``is_ci()``)."""
+def run_experiment(order: str, seed: int, budget: TradeBudget) -> ExperimentResult:
+    """All three phases for one leader ``order`` and ``seed`` on ``budget`` (see ``budget_for``)."""
     check_choice("order", order, tuple(ORDERS))
     spec = ORDERS[order]
-    budget = budget if budget is not None else budget_for(order, is_ci())
     sampler = GameSampler(spec, TradeOnlyEnv(), np.random.default_rng(seed))
     torch.manual_seed(seed)
     leader = CategoricalPolicy(spec.n_queries, spec.n_answers)

@@ -17,14 +17,12 @@ import torch
 from stackmeta_lite.atari.equilibrium import TradeOutcome
 from stackmeta_lite.atari.experiment import (
     GameSampler,
-    budget_for,
     train_follower,
     verify_response,
 )
 from stackmeta_lite.atari.market import ACCEPT, PRICES, REJECT
 from stackmeta_lite.atari.orders import ORDERS, Order
 from stackmeta_lite.atari.trade_only import TradeOnlyEnv
-from stackmeta_lite.common.budget import is_ci
 from stackmeta_lite.common.validation import check_choice
 from stackmeta_lite.learners.pg import PGConfig, pg_update
 from stackmeta_lite.learners.policy import CategoricalPolicy
@@ -62,15 +60,14 @@ def confident_follower(order: Order, rows: np.ndarray, action: int) -> Categoric
 
 
 def verification_power(
-    outcome: TradeOutcome, seeds: range, style: str = "fresh", config: PGConfig | None = None
+    outcome: TradeOutcome, seeds: range, style: str, config: PGConfig
 ) -> pd.DataFrame:
     """One row per (verification run, follower action): whether that action is the best
-    response and whether the ``style`` of verification (``config``, default the budget's phase 3)
+    response and whether the ``style`` of verification (``config``, a budget's phase 3)
     flags a follower playing it; steps are the verification's agent steps."""
     check_choice("leader", outcome.leader, tuple(ORDERS))
     check_choice("style", style, STYLES)
     order = ORDERS[outcome.leader]
-    config = config if config is not None else budget_for(outcome.leader, is_ci()).verify
     answers, best = equilibrium_play(outcome)
     played = order.played_rows(answers)
     env = TradeOnlyEnv()
