@@ -1,16 +1,15 @@
 """Command line for the bullet trade: measure bullet values, or run the meta-RL experiment.
 
-Examples:
-  python -m stackmeta_lite.atari values --games 100 --out data/atari
-  python -m stackmeta_lite.atari markets --games 30 --out data/atari
-  python -m stackmeta_lite.atari experiment --order seller --seeds 1000-1004 --out data/atari
-  python -m stackmeta_lite.atari power --order buyer --runs 10 --out data/atari
+Examples (DIR: stackmeta_lite/data/atari for the committed data the package ships):
+  python -m stackmeta_lite.atari values --games 100 --out DIR
+  python -m stackmeta_lite.atari markets --games 30 --out DIR
+  python -m stackmeta_lite.atari experiment --order seller --seeds 1000-1004 --out DIR
+  python -m stackmeta_lite.atari power --order buyer --runs 10 --out DIR
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -20,15 +19,9 @@ from stackmeta_lite.atari.equilibrium import best_follower_actions, trade_equili
 from stackmeta_lite.atari.experiment import run_experiment
 from stackmeta_lite.atari.market import ROLES
 from stackmeta_lite.atari.verification import STYLES, verification_power
+from stackmeta_lite.common.files import write_csv
 
 PROG = "python -m stackmeta_lite.atari"
-
-
-def write_csv(table: pd.DataFrame, path: Path) -> None:
-    """Write ``table`` to ``path`` atomically: a temporary file in the same folder, then rename."""
-    partial = path.with_name(f".{path.name}.partial")
-    table.to_csv(partial, index=False)
-    os.replace(partial, path)
 
 
 def read_values(out: Path) -> tuple[float, float]:

@@ -4,7 +4,9 @@
 over the target, so a reader (or a rerun after a crash) sees the old file or the whole new one,
 never a truncated one. ``RunStore`` is a directory with one JSON file per finished run, written
 as the run finishes, and one ``.failed.json`` per failed run (which run, the error and its
-traceback); reopening it skips the finished runs and retries the failed ones.
+traceback); reopening it skips the finished runs and retries the failed ones. Both record where
+their results came from (:mod:`stackmeta_lite.common.provenance`): a CSV in a sidecar
+``<file>.provenance.json``, a run in its JSON file.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pathlib import Path
 from typing import IO
 
 import pandas as pd
+
+from stackmeta_lite.common.provenance import provenance
 
 RunKey = tuple[str, int, str]
 """(game, seed, method)."""
@@ -50,8 +54,17 @@ def write_atomic(path: str | Path, text: str) -> Path:
 
 
 def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``table`` as CSV (no index, floats in full precision) atomically."""
-    return write_atomic(path, table.to_csv(index=False))
+    """Write ``table`` as CSV (no index, floats in full precision) atomically, and its provenance
+    next to it (``provenance_path``)."""
+    write_atomic(path, table.to_csv(index=False))
+    write_atomic(provenance_path(path), json.dumps(provenance(), indent=1) + "\n")
+    return Path(path)
+
+
+def provenance_path(path: str | Path) -> Path:
+    """The sidecar holding the provenance of the CSV at ``path``: ``<file>.provenance.json``."""
+    path = Path(path)
+    return path.with_name(f"{path.name}.provenance.json")
 
 
 def append_csv(table: pd.DataFrame, path: str | Path) -> Path:
@@ -122,6 +135,7 @@ class RunStore:
         """Persist a finished run (exact floats, column types kept); clears an old failure."""
         data = {
             "run": list(key),
+            "provenance": provenance(),
             "dtypes": {column: str(dtype) for column, dtype in table.dtypes.items()},
             "columns": table.to_dict(orient="list"),
         }
@@ -132,6 +146,10 @@ class RunStore:
         """Persist which run failed and why (the error line and the traceback)."""
         data = {"run": list(key), "error": error, "traceback": details}
         write_atomic(self._path(key, ".failed.json"), json.dumps(data, indent=1))
+
+    def provenance_of(self, key: RunKey) -> dict[str, str | None]:
+        """Where the finished run's results came from (see ``save``)."""
+        return json.loads(self._path(key).read_text(encoding="utf-8"))["provenance"]
 
     def load(self, key: RunKey) -> pd.DataFrame:
         """The table of a finished run, exactly as it was saved."""
