@@ -157,7 +157,7 @@ def _report(results: pd.DataFrame) -> str:
     table["median steps"] = table["median_steps"].map(
         lambda steps: "none reached it" if pd.isna(steps) else f"{steps:,.0f}"
     )
-    return table[["at the optimum", "median steps"]].to_string()
+    return table.reset_index()[["method", "at the optimum", "median steps"]].to_string(index=False)
 
 
 def _benchmark(args: argparse.Namespace) -> pd.DataFrame:

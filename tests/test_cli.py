@@ -105,8 +105,8 @@ def test_benchmark_resumes_from_its_run_directory(tmp_path, capsys, monkeypatch)
     report = capsys.readouterr().err.splitlines()
     runs = run_summary(pd.read_csv(tmp_path / "results.csv"))
     at_optimum = f"{runs['success'].sum()}/2"
-    assert re.fullmatch(r"\s*at the optimum\s+median steps", report[0])
-    assert re.fullmatch(rf"meta_ppo\s+{at_optimum}\s+\S.*", report[2]), report
+    assert re.fullmatch(r"\s*method\s+at the optimum\s+median steps", report[0]), report
+    assert re.fullmatch(rf"\s*meta_ppo\s+{at_optimum}\s+\S.*", report[1]), report
     assert set(pd.read_csv(tmp_path / "results.csv")["seed"]) == {0, 1}
 
 
