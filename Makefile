@@ -10,6 +10,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # The exact versions to install: every dependency and extra of pyproject.toml (see its header).
 LOCK := requirements.lock
+LOCK_CONSTRAINTS := lock-constraints.txt
 # A new lock or pyproject.toml means a new stamp, so `make` reinstalls; unchanged ones skip pip.
 STAMP := $(VENV)/.installed-$(shell cat $(LOCK) pyproject.toml | sha256sum | cut -c1-16)
 CHROMIUM := /usr/bin/chromium
@@ -32,6 +33,10 @@ venv: $(STAMP)
 
 $(STAMP): $(LOCK) pyproject.toml
 	@test -n "$(PYTHON)" || { echo "python3.11 (or python3) not found" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "stackmeta-lite needs Python >= 3.11 (pyproject.toml's requires-python);" \
+			"$(PYTHON) is $$($(PYTHON) -V 2>&1). Install Python 3.11 or give one:" \
+			"make PYTHON=/path/to/python3.11" >&2; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -r $(LOCK)
 	$(PY) -m pip install --no-deps -e .
@@ -39,14 +44,16 @@ $(STAMP): $(LOCK) pyproject.toml
 	touch $@
 
 # pip-compile (pip-tools, in the test extra) resolves the ranges of pyproject.toml and all extras,
-# keeping the current pins unless UPGRADE=1; torch stays at 2.13.0, whose CPU build pip takes
-# on the project's machines. The lock names no index, no find-links and no local path; the CPU
+# under $(LOCK_CONSTRAINTS) (so the lock installs on every Python requires-python allows, from
+# 3.11.0, not only on the one running pip-compile), keeping the current pins unless UPGRADE=1;
+# torch stays at 2.13.0, whose CPU build pip takes on the project's machines. The lock names no index, no find-links and no local path; the CPU
 # build's local label (+cpu) is dropped, so `torch==2.13.0` also installs where only the public
 # build exists. The header below explains all this in the lock itself.
 define LOCK_HEADER
 # requirements.lock: the exact versions that `make venv` (so `make book` and `make test`) installs.
-# It pins every dependency and every extra of pyproject.toml (atari, book, test, ray, lab) for
-# CPython 3.11 on Linux x86-64, with torch 2.13.0 (pip takes its CPU build where it is offered).
+# It pins every dependency and every extra of pyproject.toml (atari, readers, book, test, ray) for
+# CPython 3.11 (3.11.0 and later) on Linux x86-64, with torch 2.13.0 (pip takes its CPU build
+# where it is offered; README.md says how to ask for it).
 # The library itself declares ranges; tests/test_packaging.py checks that this file satisfies them.
 #
 # To update: change the ranges in pyproject.toml if needed, then run `make lock` (pip-compile from
@@ -57,6 +64,7 @@ export LOCK_HEADER
 
 lock: venv
 	CUSTOM_COMPILE_COMMAND="make lock" $(PY) -m piptools compile pyproject.toml --all-extras \
+		--constraint $(LOCK_CONSTRAINTS) \
 		--no-emit-index-url --no-emit-find-links --no-emit-trusted-host --strip-extras --quiet \
 		$(if $(UPGRADE),--upgrade) --upgrade-package torch==2.13.0 --output-file $(LOCK)
 	{ echo "$$LOCK_HEADER"; sed -E 's/^(torch==[^+ ]+)\+cpu/\1/' $(LOCK); } > $(LOCK).tmp

@@ -20,6 +20,7 @@ import pandas as pd
 from stackmeta_lite.atari.cartridge import ALE_CODES, RAM_SIZE
 from stackmeta_lite.atari.emulator import make_emulator
 from stackmeta_lite.atari.env import SpaceInvadersTradeEnv
+from stackmeta_lite.common.files import write_csv
 
 FRAME_SKIP = 4
 
@@ -88,7 +89,7 @@ def main() -> None:
         f"{ratio.max():.2f} over {len(table)} interleaved runs (target >= 0.8)"
     )
     if args.csv:
-        table.to_csv(args.csv, index=False)
+        write_csv(table, args.csv)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@ search (default), the tuned gradient learner, the paper's PG and the model-based
 Exactness is measured with the exact solver after and during training; no learner reads it.
 Run: python benchmarks/bench_followers.py [--seeds 1000-1019] [--gradient-seeds 1000-1001]
          [--learners NAME ...]
-Updates benchmarks/results/follower_curves.csv (one row per checkpoint) and follower_summary.csv
-(one row per learner), replacing the rows of the learners it runs.
+Updates stackmeta_lite/data/results/follower_curves.csv (one row per checkpoint) and
+follower_summary.csv (one row per learner), replacing the rows of the learners it runs.
 """
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ from pathlib import Path
 import pandas as pd
 
 from stackmeta_lite.cli import _seeds
+from stackmeta_lite.common import data
+from stackmeta_lite.common.files import write_csv
 from stackmeta_lite.experiments.sweep import pretrain_sweep
 from stackmeta_lite.games.bimatrix import CANONICAL_GAMES
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.method.followers import GradientConfig, ModelConfig, SearchConfig
 
-RESULTS = Path(__file__).parent / "results"
+RESULTS = data.RESULTS
 GRADIENT = GradientConfig(max_steps=80_000)
 """The tuned gradient learner (benchmarks/tune_followers.py) with the budget of the curve."""
 LEARNERS = {
@@ -67,7 +69,6 @@ def main() -> None:
             }
         )
         print(rows[-1], flush=True)
-    RESULTS.mkdir(exist_ok=True)
     update(RESULTS / "follower_curves.csv", pd.concat(curves, ignore_index=True))
     print(update(RESULTS / "follower_summary.csv", pd.DataFrame(rows)).to_string(index=False))
 
@@ -77,7 +78,7 @@ def update(path: Path, new: pd.DataFrame) -> pd.DataFrame:
     if path.exists():
         old = pd.read_csv(path)
         new = pd.concat([old[~old["learner"].isin(new["learner"])], new], ignore_index=True)
-    new.to_csv(path, index=False)
+    write_csv(new, path)
     return new
 
 

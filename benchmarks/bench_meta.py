@@ -5,7 +5,7 @@ comparison with the baseline, and the wall time of the meta-RL sweep.
 
 Run: python benchmarks/bench_meta.py [--seeds 1000-1019] [--baseline-seeds 1000-1001]
          [--baseline-csv FILE]  (reuse baseline runs already computed)
-Writes benchmarks/results/meta_runs.csv, baseline_runs.csv, summary.csv, paired.csv and
+Writes stackmeta_lite/data/results/meta_runs.csv, baseline_runs.csv, summary.csv, paired.csv and
 timing.csv (wall and CPU seconds per sweep).
 """
 
@@ -19,11 +19,13 @@ from pathlib import Path
 import pandas as pd
 
 from stackmeta_lite.cli import _seeds
+from stackmeta_lite.common import data
+from stackmeta_lite.common.files import write_csv
 from stackmeta_lite.experiments.summaries import overall, paired, per_game, run_summary
 from stackmeta_lite.experiments.sweep import run_sweep
 from stackmeta_lite.games.bimatrix import CANONICAL_GAMES
 
-RESULTS = Path(__file__).parent / "results"
+RESULTS = data.RESULTS
 META_METHODS = ("meta_ppo", "meta_ppo_table")
 
 
@@ -51,7 +53,6 @@ def main() -> None:
     parser.add_argument("--baseline-csv", type=Path, default=None)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    RESULTS.mkdir(exist_ok=True)
     tables, seconds = [], {}
     for method in META_METHODS:
         table, seconds[method] = timed_sweep(method, args.seeds, args.workers)
@@ -61,12 +62,12 @@ def main() -> None:
         baseline, seconds["ppo_qlearn"] = timed_sweep("ppo_qlearn", args.baseline_seeds, 2)
     else:
         baseline = pd.read_csv(args.baseline_csv)
-    meta.to_csv(RESULTS / "meta_runs.csv", index=False)
-    baseline.to_csv(RESULTS / "baseline_runs.csv", index=False)
+    write_csv(meta, RESULTS / "meta_runs.csv")
+    write_csv(baseline, RESULTS / "baseline_runs.csv")
     runs = run_summary(pd.concat([meta, baseline], ignore_index=True))
-    per_game(runs).to_csv(RESULTS / "summary.csv", index=False)
+    write_csv(per_game(runs), RESULTS / "summary.csv")
     pairs = paired(runs, "meta_ppo", "ppo_qlearn", "steps_with_queries_verified")
-    pairs.to_csv(RESULTS / "paired.csv", index=False)
+    write_csv(pairs, RESULTS / "paired.csv")
     pd.set_option("display.width", 200)
     print(overall(runs).T.to_string())
     timing = pd.DataFrame(
@@ -75,7 +76,7 @@ def main() -> None:
             for m, (w, c) in seconds.items()
         ]
     )
-    timing.to_csv(RESULTS / "timing.csv", index=False)
+    write_csv(timing, RESULTS / "timing.csv")
     print(timing.to_string(index=False))
     print(
         f"paired with the baseline ({len(pairs)} runs, paper convention, verification "

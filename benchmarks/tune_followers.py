@@ -4,7 +4,8 @@ Every setting pre-trains a follower for every (game, seed) on the same step budg
 measured afterwards with the exact solver (tuning outcomes, never a training signal): the share of
 pre-trainings exact on all leader tables, then the mean number of exact tables. The reply search
 has nothing to tune (its result does not depend on its batch size); it is run once for reference.
-Run: python benchmarks/tune_followers.py [--stage 1|2]  (appends to results/tune_followers.csv)
+Run: python benchmarks/tune_followers.py [--stage 1|2]
+(appends to stackmeta_lite/data/results/tune_followers.csv)
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import itertools
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, replace
-from pathlib import Path
 
 import pandas as pd
 
+from stackmeta_lite.common import data
 from stackmeta_lite.common.files import append_csv
 from stackmeta_lite.games.bimatrix import CANONICAL_GAMES
 from stackmeta_lite.games.iterated import IteratedGame
@@ -27,7 +28,7 @@ from stackmeta_lite.method.pretrain import pretrain_follower
 
 SEEDS = (0,)  # tuning seeds; headline numbers use 1000-1019
 BUDGET = 40_000  # env steps, paper convention
-OUT = Path(__file__).parent / "results" / "tune_followers.csv"
+OUT = data.RESULTS / "tune_followers.csv"
 STAGES = {  # stage 1: step size and batch; stage 2: exploration and baseline at stage 1's best
     1: [
         GradientConfig(lr=lr, episodes_per_batch=k, max_steps=BUDGET)

@@ -5,7 +5,7 @@ the same seeds against the default (reply search) follower. Scores are tuning ou
 with the exact solver after the runs (never a training signal): the share of runs that reach the
 exact value with a verified follower, and the median env steps to it (paper convention,
 pre-training included). Run: python benchmarks/tune_leader.py [--stage 1]
-(appends to results/tune_leader.csv)
+(appends to stackmeta_lite/data/results/tune_leader.csv)
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from __future__ import annotations
 import argparse
 import time
 from dataclasses import asdict, replace
-from pathlib import Path
 
 import pandas as pd
 
+from stackmeta_lite.common import data
 from stackmeta_lite.common.files import append_csv
 from stackmeta_lite.experiments.run import RunConfig
 from stackmeta_lite.experiments.summaries import run_summary
@@ -25,7 +25,7 @@ from stackmeta_lite.games.bimatrix import CANONICAL_GAMES
 from stackmeta_lite.learners.ppo import PPOConfig
 
 SEEDS = (0, 1, 2)  # tuning seeds (below 100); headline numbers use 1000-1019
-OUT = Path(__file__).parent / "results" / "tune_leader.csv"
+OUT = data.RESULTS / "tune_leader.csv"
 BASE = PPOConfig(lr=0.008, batch_steps=500, iterations=40, epochs=10)
 STAGES = {
     1: [

@@ -2,15 +2,15 @@
 
 Every rate gets the same games, seeds and leader budget; we report success and steps to optimum
 (plain convention) and keep the best as QLearningConfig's default.
-Run: python benchmarks/tune_qlearn.py  (writes benchmarks/results/tune_qlearn.csv)
+Run: python benchmarks/tune_qlearn.py  (writes stackmeta_lite/data/results/tune_qlearn.csv)
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
+from stackmeta_lite.common import data
+from stackmeta_lite.common.files import write_csv
 from stackmeta_lite.experiments.run import RunConfig
 from stackmeta_lite.experiments.summaries import steps_to_optimum
 from stackmeta_lite.experiments.sweep import run_sweep
@@ -38,8 +38,7 @@ def main() -> None:
         )
         print(rows[-1], flush=True)
     table = pd.DataFrame(rows)
-    out = Path(__file__).parent / "results" / "tune_qlearn.csv"
-    table.to_csv(out, index=False)
+    write_csv(table, data.RESULTS / "tune_qlearn.csv")
     print(table.to_string(index=False))
 
 

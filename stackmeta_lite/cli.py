@@ -5,11 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from stackmeta_lite import __version__
 from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, KNOWN_GAMES, make_game
+
+if TYPE_CHECKING:
+    from stackmeta_lite.games.iterated import IteratedGame
 
 PROG = "stackmeta-lite"
 MAX_SEEDS = 100_000
@@ -108,6 +114,7 @@ def _solve(args: argparse.Namespace) -> pd.DataFrame:
         for follower_class in FOLLOWER_CLASSES:
             for ties in TIE_RULES:
                 solution = solve_iterated(iterated, follower_class, ties)
+                _say_table(iterated, follower_class, ties, solution.per_step, solution.leader_table)
                 rows.append(
                     {
                         "game": iterated.game.name,
@@ -121,6 +128,38 @@ def _solve(args: argparse.Namespace) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _say_table(
+    iterated: IteratedGame, follower_class: str, ties: str, value: float, table: Sequence[int]
+) -> None:
+    """The optimal leader table in words, on stderr (stdout keeps the CSV)."""
+    from stackmeta_lite.display.describe import leader_table_in_words
+
+    words = leader_table_in_words(iterated, table)
+    lines = [f"  {'when':<34} leader plays"]
+    lines += [f"  {row['when']:<34} {row['leader plays']}" for _, row in words.iterrows()]
+    words = "\n".join(lines)
+    head = f"{iterated.game.name}, {follower_class} follower, {ties} ties: {value:.4g} per step"
+    print(f"{head}\n{words}\n", file=sys.stderr)
+
+
+def _report(results: pd.DataFrame) -> str:
+    """Per method: runs that end at the exact optimum with a verified follower, and the median
+    env steps to get there (the paper's count, verification included) over those runs."""
+    from stackmeta_lite.experiments.summaries import run_summary
+
+    runs = run_summary(results)
+    table = runs.groupby("method", sort=False).agg(
+        runs=("success", "size"),
+        at_optimum=("success", "sum"),
+        median_steps=("steps_with_queries_verified", "median"),
+    )
+    table["at the optimum"] = table["at_optimum"].astype(str) + "/" + table["runs"].astype(str)
+    table["median steps"] = table["median_steps"].map(
+        lambda steps: "none reached it" if pd.isna(steps) else f"{steps:,.0f}"
+    )
+    return table.reset_index()[["method", "at the optimum", "median steps"]].to_string(index=False)
+
+
 def _benchmark(args: argparse.Namespace) -> pd.DataFrame:
     from stackmeta_lite.experiments.backends import connect_ray
     from stackmeta_lite.experiments.sweep import SweepError, run_sweep
@@ -131,7 +170,7 @@ def _benchmark(args: argparse.Namespace) -> pd.DataFrame:
         print(f"Ray cluster: {connect_ray(args.address)}", file=sys.stderr)
 
     try:
-        return run_sweep(
+        results = run_sweep(
             args.games,
             args.seeds,
             args.methods,
@@ -144,6 +183,8 @@ def _benchmark(args: argparse.Namespace) -> pd.DataFrame:
             _write(error.results, args.out)
         print(f"{PROG}: {error}", file=sys.stderr)
         raise SystemExit(1) from None
+    print(_report(results), file=sys.stderr)
+    return results
 
 
 def _bos(args: argparse.Namespace) -> pd.DataFrame:
@@ -214,6 +255,7 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog=PROG, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    root.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, action, help: str) -> argparse.ArgumentParser:

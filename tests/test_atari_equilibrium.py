@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from stackmeta_lite.atari.equilibrium import trade_equilibrium
 from stackmeta_lite.atari.market import PRICES
+from stackmeta_lite.common.data import ATARI, read
 
 
 def test_paper_like_values() -> None:
@@ -29,7 +28,7 @@ def test_paper_like_values() -> None:
 
 def test_committed_bullet_values_are_identifiable_and_give_the_papers_prices() -> None:
     # Every value sits >= 3 standard errors from every grid price, so the equilibria are known.
-    values = pd.read_csv(Path(__file__).parents[1] / "data/atari/bullet_values.csv")
+    values = read(ATARI, "bullet_values.csv")
     values = values.set_index("shooter")
     for shooter, row in values.iterrows():
         distances = [abs(row["value"] - p) / row["value_se"] for p in PRICES]

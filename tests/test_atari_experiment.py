@@ -22,9 +22,10 @@ from stackmeta_lite.atari.verification import (
     equilibrium_play,
     verification_power,
 )
+from stackmeta_lite.common.data import ATARI
 from stackmeta_lite.learners.pg import PGConfig
 
-DATA = Path(__file__).parents[1] / "data/atari"
+DATA = ATARI
 
 
 def tiny_budget(leader_optimizer: str = "adam") -> TradeBudget:

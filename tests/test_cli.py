@@ -8,6 +8,7 @@ import pytest
 from stackmeta_lite.cli import PROG, main, parser
 from stackmeta_lite.experiments import sweep
 from stackmeta_lite.experiments.checkpoint import load_pair
+from stackmeta_lite.experiments.summaries import run_summary
 from stackmeta_lite.games import solver
 
 
@@ -98,8 +99,14 @@ def test_benchmark_resumes_from_its_run_directory(tmp_path, capsys, monkeypatch)
     assert "rerun to retry" in err
     partial = pd.read_csv(tmp_path / "results.csv")
     assert set(partial["seed"]) == {0}  # the finished run was written despite the failure
+    capsys.readouterr()
     assert main(argv) == 0
     assert calls == [0, 1, 1]  # the rerun skipped seed 0 and retried seed 1
+    report = capsys.readouterr().err.splitlines()
+    runs = run_summary(pd.read_csv(tmp_path / "results.csv"))
+    at_optimum = f"{runs['success'].sum()}/2"
+    assert re.fullmatch(r"\s*method\s+at the optimum\s+median steps", report[0]), report
+    assert re.fullmatch(rf"\s*meta_ppo\s+{at_optimum}\s+\S.*", report[1]), report
     assert set(pd.read_csv(tmp_path / "results.csv")["seed"]) == {0, 1}
 
 
@@ -118,3 +125,24 @@ def test_train_saves_a_pair_that_evaluate_loads(tmp_path, capsys):
     assert row["best_response_gap"] > 1e-9 or row["leader_value"] <= row["optimum"] + 1e-9
     path.write_text("not a checkpoint")
     assert "is not a readable stackmeta-lite checkpoint" in _fails(["evaluate", str(path)], capsys)
+
+
+def test_solve_says_each_optimal_table_in_words(capsys):
+    assert main(["solve", "--games", "prisoners_dilemma", "--horizon", "3"]) == 0
+    captured = capsys.readouterr()
+    table = pd.read_csv(io.StringIO(captured.out), dtype={"leader_table": str})
+    first = table.iloc[0]
+    head = f"prisoners_dilemma, {first['follower_class']} follower, {first['ties']} ties:"
+    block = captured.err.split(head, 1)[1].split("\n\n", 1)[0].splitlines()[2:]
+    plays = [line.split()[-1] for line in block]
+    assert plays == ["CD"[int(action)] for action in first["leader_table"]]
+    assert block[0].split()[:2] == ["first", "step"] and "after (C, C)" in block[1]
+    assert captured.err.count(" per step\n") == len(table) == 4
+
+
+def test_bos_writes_rounded_rewards(capsys):
+    assert main(["bos", "--seeds", "0"]) == 0
+    text = capsys.readouterr().out
+    rewards = [line.split(",")[3] for line in text.splitlines()[1:]]
+    assert rewards and all(len(reward.partition(".")[2]) <= 6 for reward in rewards), rewards[:5]
+    assert pd.read_csv(io.StringIO(text))["leader_reward"].between(0, 2).all()

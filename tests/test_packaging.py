@@ -3,16 +3,22 @@
 - The library declares compatible ranges, and they resolve for Python 3.11, 3.12 and 3.13.
 - requirements.lock (what `make` installs) pins exactly the packages those ranges need on this
   machine's Python, each within its range, torch at 2.13.0 and no CUDA package.
-- binder/environment.yml holds what the chapters need (CPU torch, no build or test tools), with the
-  ranges of pyproject.toml.
+- The lock installs on the oldest Python that requires-python allows (3.11.0), not only on the
+  3.11 that ran pip-compile.
+- binder/environment.yml holds what the chapters need (the readers extra, CPU torch, no build or
+  test tools), with the ranges of pyproject.toml; its pip list installs in a fresh venv.
+- environment.yml (the development environment) installs the lock and the package; its pip list
+  installs in a fresh venv (slow).
 - CITATION.cff and the project URLs name the same repository and version.
 
-The resolution tests ask the package index for metadata only; nothing is installed.
+The resolution tests ask the package index for metadata only; the environment tests install into
+throwaway venvs under pytest's tmp_path.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -23,6 +29,7 @@ from pathlib import Path
 import pytest
 import yaml
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
@@ -31,22 +38,24 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 PROJECT = PYPROJECT["project"]
 LOCK = ROOT / "requirements.lock"
 BINDER_ENV = ROOT / "binder" / "environment.yml"
+DEV_ENV = ROOT / "environment.yml"
 REPOSITORY = "https://github.com/stackmeta-lite/stackmeta-lite"
 TORCH = "2.13.0"
-# What a reader's environment needs besides the core dependencies: the Atari chapter, and Jupyter.
-READER_EXTRAS = ("atari", "lab")
+# What a reader's environment needs besides the core dependencies (myst-nb, Jupyter, Atari).
+READER_EXTRAS = ("readers",)
 # conda-forge names of packages whose PyPI name differs (torch: the CPU-only build).
 CONDA_NAMES = {"pytorch-cpu": "torch"}
 RESOLVE_TIMEOUT = 600
+INSTALL_TIMEOUT = 1800
 
 
 def _by_name(requirements: list[str]) -> dict[str, Requirement]:
-    """Map canonical package name -> requirement; fail on repeats."""
+    """Map canonical package name -> requirement; fail on a package listed with two ranges."""
     out: dict[str, Requirement] = {}
     for text in requirements:
         req = Requirement(text)
         name = canonicalize_name(req.name)
-        assert name not in out, f"{req.name} is listed twice"
+        assert out.get(name, req) == req, f"{req.name} is listed as {out[name]} and as {req}"
         out[name] = req
     return out
 
@@ -99,6 +108,38 @@ def _pip_dry_run(tmp_path: Path, args: list[str]) -> dict[str, str]:
     }
 
 
+def _oldest_python() -> str:
+    """The oldest Python that requires-python allows, as X.Y.Z (">=3.11" -> "3.11.0")."""
+    (lower,) = [s.version for s in SpecifierSet(PROJECT["requires-python"]) if s.operator == ">="]
+    version = Version(lower)
+    return f"{version.major}.{version.minor}.{version.micro}"
+
+
+def _uv() -> str:
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent))
+    assert uv, "uv (test extra) is not installed next to this Python"
+    return uv
+
+
+def _fresh_venv(tmp_path: Path) -> Path:
+    """A new venv (this Python's version, with pip) under ``tmp_path``; returns its python."""
+    venv = tmp_path / "venv"
+    subprocess.run(
+        [_uv(), "venv", "--seed", "--quiet", "--python", sys.executable, str(venv)],
+        check=True,
+        timeout=RESOLVE_TIMEOUT,
+    )
+    return venv / "bin" / "python"
+
+
+def _run(cmd: list, **kwargs) -> subprocess.CompletedProcess:
+    """Run ``cmd`` without PYTHONPATH (so a venv's Python never imports this checkout)."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, env=env, **kwargs)
+    assert proc.returncode == 0, f"{cmd} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}"
+    return proc
+
+
 # --- pyproject.toml -----------------------------------------------------------------------------
 
 
@@ -128,10 +169,8 @@ def test_project_urls_name_the_repository() -> None:
 )
 def test_ranges_resolve_for_python(tmp_path: Path, python: str, resolution: str) -> None:
     """uv resolves every dependency and extra for another Python, as wheels for Linux x86-64."""
-    uv = shutil.which("uv", path=str(Path(sys.executable).parent))
-    assert uv, "uv (test extra) is not installed next to this Python"
     out = tmp_path / "resolved.txt"
-    cmd = [uv, "pip", "compile", str(ROOT / "pyproject.toml"), "--all-extras", "--quiet"]
+    cmd = [_uv(), "pip", "compile", str(ROOT / "pyproject.toml"), "--all-extras", "--quiet"]
     cmd += ["--python-version", python, "--python-platform", "x86_64-manylinux_2_28"]
     cmd += ["--only-binary", ":all:", "--resolution", resolution]
     cmd += ["--no-header", "--output-file", str(out)]
@@ -195,6 +234,20 @@ def test_lock_is_exactly_what_pip_resolves(tmp_path: Path) -> None:
     assert resolved == pins
 
 
+def test_lock_installs_on_the_oldest_declared_python(tmp_path: Path) -> None:
+    """Every pin of the lock allows the oldest Python of requires-python (uv reads each pin's
+    Requires-Python for that exact version; torch's metadata is the public build's)."""
+    python = _oldest_python()
+    assert python == "3.11.0"
+    out = tmp_path / "resolved.txt"
+    cmd = [_uv(), "pip", "compile", LOCK, "--python-version", python, "--quiet", "--no-header"]
+    cmd += ["--python-platform", "x86_64-manylinux_2_28", "--output-file", out]
+    _run(cmd, timeout=RESOLVE_TIMEOUT)
+    resolved = dict(re.findall(r"^([A-Za-z0-9._-]+)==(\S+)", out.read_text(), re.M))
+    resolved = {canonicalize_name(name): version for name, version in resolved.items()}
+    assert {name: resolved.get(name) for name in _lock()} == _lock()
+
+
 # --- binder/environment.yml ---------------------------------------------------------------------
 
 
@@ -241,10 +294,57 @@ def test_binder_pip_list_resolves(tmp_path: Path) -> None:
         assert name in resolved
 
 
+def test_binder_pip_list_installs_in_a_fresh_venv(tmp_path: Path) -> None:
+    _, pip = _binder()
+    python = _fresh_venv(tmp_path)
+    _run([_uv(), "pip", "install", "--quiet", "--python", python, *pip], timeout=INSTALL_TIMEOUT)
+    _run([python, "-c", "import ale_py, multi_agent_ale_py"], timeout=RESOLVE_TIMEOUT)
+
+
 def test_binder_installs_the_package_without_dependencies() -> None:
     post_build = (ROOT / "binder" / "postBuild").read_text()
     assert "pip install --no-deps ." in post_build
     assert (ROOT / "binder" / "postBuild").stat().st_mode & 0o111, "postBuild is not executable"
+
+
+# --- environment.yml (development) --------------------------------------------------------------
+
+
+def _dev_env() -> tuple[list[str], list[str]]:
+    """environment.yml as (conda specs, pip lines)."""
+    env = yaml.safe_load(DEV_ENV.read_text())
+    assert env["channels"] == ["conda-forge"]
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    pip = [item for d in env["dependencies"] if isinstance(d, dict) for item in d["pip"]]
+    return conda, pip
+
+
+def test_dev_environment_is_the_lock_and_the_package_on_the_locks_python() -> None:
+    conda, pip = _dev_env()
+    assert conda == ["python=3.11", "pip"]  # the lock is for CPython 3.11 (its header)
+    assert "CPython 3.11 (3.11.0 and later)" in LOCK.read_text()
+    assert Version("3.11") in SpecifierSet(PROJECT["requires-python"])
+    assert pip == ["-r requirements.lock", "-e ."]  # no index URL, no other option
+
+
+@pytest.mark.slow
+def test_dev_environment_pip_list_installs_in_a_fresh_venv(tmp_path: Path) -> None:
+    """pip, as conda runs it (from the file's folder), installs the pip list in a new venv: the
+    locked versions and the package with its data."""
+    _, pip = _dev_env()
+    python = _fresh_venv(tmp_path)
+    args = [arg for line in pip for arg in line.split(" ", 1)]
+    _run([python, "-m", "pip", "install", "--quiet", *args], cwd=ROOT, timeout=INSTALL_TIMEOUT)
+    probe = "import stackmeta_lite, torch; from stackmeta_lite.common.data import RESULTS; "
+    probe += (
+        "print(stackmeta_lite.__version__, torch.__version__, len(list(RESULTS.glob('*.csv'))))"
+    )
+    version, torch, csvs = _run([python, "-c", probe], cwd=tmp_path).stdout.split()
+    assert version == PROJECT["version"] and torch.split("+")[0] == TORCH and int(csvs) > 0
+    frozen = _run([python, "-m", "pip", "freeze", "--all", "--exclude-editable"]).stdout
+    installed = dict(re.findall(r"^([A-Za-z0-9._-]+)==(\S+)", frozen, re.M))
+    installed = {canonicalize_name(n): v.split("+")[0] for n, v in installed.items()}
+    assert {name: installed.get(name) for name in _lock()} == _lock()
 
 
 # --- CITATION.cff -------------------------------------------------------------------------------

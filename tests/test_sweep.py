@@ -38,7 +38,11 @@ def test_an_interrupted_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         write_csv(pd.DataFrame({"a": range(100_000)}), path)
     assert path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["results.csv"]  # no temporary file left
+    # no temporary file left, only the CSV and its provenance
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "results.csv",
+        "results.csv.provenance.json",
+    ]
 
 
 def test_a_killed_writer_leaves_the_old_file_whole(tmp_path):

@@ -1,10 +1,10 @@
 """Command line for the bullet trade: measure bullet values, or run the meta-RL experiment.
 
-Examples:
-  python -m stackmeta_lite.atari values --games 100 --out data/atari
-  python -m stackmeta_lite.atari markets --games 30 --out data/atari
-  python -m stackmeta_lite.atari experiment --order seller --seeds 1000-1004 --out data/atari
-  python -m stackmeta_lite.atari power --order buyer --runs 10 --out data/atari
+Examples (DIR: stackmeta_lite/data/atari for the committed data the package ships):
+  python -m stackmeta_lite.atari values --games 100 --out DIR
+  python -m stackmeta_lite.atari markets --games 30 --out DIR
+  python -m stackmeta_lite.atari experiment --order seller --seeds 1000-1004 --out DIR
+  python -m stackmeta_lite.atari power --order buyer --runs 10 --out DIR
 """
 
 from __future__ import annotations

@@ -2,11 +2,13 @@
 
 ``write_atomic`` writes a temporary file next to the target, flushes it to disk, then renames it
 over the target, so a reader (or a rerun after a crash) sees the old file or the whole new one,
-never a truncated one.
+never a truncated one. A CSV records where it came from
+(:mod:`stackmeta_lite.common.provenance`) in a sidecar ``<file>.provenance.json``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -15,6 +17,8 @@ from pathlib import Path
 from typing import IO
 
 import pandas as pd
+
+from stackmeta_lite.common.provenance import provenance
 
 
 @contextmanager
@@ -44,8 +48,17 @@ def write_atomic(path: str | Path, text: str) -> Path:
 
 
 def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``table`` as CSV (no index, floats in full precision) atomically."""
-    return write_atomic(path, table.to_csv(index=False))
+    """Write ``table`` as CSV (no index, floats in full precision) atomically, and its provenance
+    next to it (``provenance_path``)."""
+    write_atomic(path, table.to_csv(index=False))
+    write_atomic(provenance_path(path), json.dumps(provenance(), indent=1) + "\n")
+    return Path(path)
+
+
+def provenance_path(path: str | Path) -> Path:
+    """The sidecar holding the provenance of the CSV at ``path``: ``<file>.provenance.json``."""
+    path = Path(path)
+    return path.with_name(f"{path.name}.provenance.json")
 
 
 def append_csv(table: pd.DataFrame, path: str | Path) -> Path:

@@ -40,7 +40,8 @@ def battle_of_the_sexes_run(
             "seed": seed,
             "follower": "reset" if reset else "continuous",
             "update": np.arange(1, len(run.tables) + 1),
-            "leader_reward": np.array(run.batch_returns) + iterated.game.offset,
+            # float32 batch means: 6 decimals keep their digits and drop the float32 noise
+            "leader_reward": np.round(np.array(run.batch_returns) + iterated.game.offset, 6),
             "leader_action": [int(table[0]) for table in run.tables],
         }
     )

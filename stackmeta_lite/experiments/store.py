@@ -1,6 +1,7 @@
 """A resumable store of runs: a directory with one JSON file per finished run, written as the
 run finishes, and one ``.failed.json`` per failed run (which run, the error and its traceback);
-reopening it skips the finished runs and retries the failed ones."""
+reopening it skips the finished runs and retries the failed ones. Each run file records where its
+results came from (:mod:`stackmeta_lite.common.provenance`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from stackmeta_lite.common.files import writable_directory, write_atomic
+from stackmeta_lite.common.provenance import provenance
 
 RunKey = tuple[str, int, str]
 """(game, seed, method)."""
@@ -51,9 +53,14 @@ class RunStore:
             "run": list(key),
             "dtypes": {column: str(dtype) for column, dtype in table.dtypes.items()},
             "columns": table.to_dict(orient="list"),
+            "provenance": provenance(),
         }
         write_atomic(self._path(key), json.dumps(data))
         self._path(key, ".failed.json").unlink(missing_ok=True)
+
+    def provenance_of(self, key: RunKey) -> dict[str, str | None]:
+        """Where the finished run's results came from (see ``save``)."""
+        return json.loads(self._path(key).read_text(encoding="utf-8"))["provenance"]
 
     def record_failure(self, key: RunKey, error: str, details: str) -> None:
         """Persist which run failed and why (the error line and the traceback)."""
