@@ -88,6 +88,7 @@ def test_best_follower_actions_follow_the_values() -> None:
     assert len(buyer_led) == 32
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("order", ["seller", "buyer"])
 def test_ci_budget_reaches_the_exact_equilibrium(order: str) -> None:
     exact = trade_equilibrium(*committed_values(), order)

@@ -46,6 +46,8 @@ ERROR_MARKERS = {
     "widget error": re.compile(r"jupyter-widgets-error-widget"),
 }
 
+pytestmark = pytest.mark.slow  # builds the book and drives Chromium
+
 
 def _toc_files() -> list[str]:
     """Every file named in book/_toc.yml, in order, without suffix (e.g. notebooks/01_x)."""

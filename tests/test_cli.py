@@ -1,6 +1,8 @@
 import argparse
 import io
 import re
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -146,3 +148,51 @@ def test_bos_writes_rounded_rewards(capsys):
     rewards = [line.split(",")[3] for line in text.splitlines()[1:]]
     assert rewards and all(len(reward.partition(".")[2]) <= 6 for reward in rewards), rewards[:5]
     assert pd.read_csv(io.StringIO(text))["leader_reward"].between(0, 2).all()
+
+
+def test_cli_solve_and_benchmark(tmp_path, capsys):
+    assert main(["solve", "--games", "prisoners_dilemma"]) == 0
+    out = capsys.readouterr().out
+    assert "prisoners_dilemma,stationary,strong,3.1,6.0,10011" in out
+    target = tmp_path / "results.csv"
+    main(
+        [
+            "benchmark",
+            "--games",
+            "hero",
+            "--seeds",
+            "0",
+            "--backend",
+            "serial",
+            "--out",
+            str(target),
+        ]
+    )
+    table = pd.read_csv(target)
+    assert {"steps_with_queries", "steps_plain", "leader_value", "optimum"} <= set(table.columns)
+
+
+def test_cli_rejects_bad_values(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["benchmark", "--games", "chess"])
+    assert exit_info.value.code == 2
+    assert "unknown game 'chess'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["benchmark", "--seeds", "a-b"])
+    assert "seeds must look like 0-4" in capsys.readouterr().err
+
+
+def test_help_and_version_do_not_load_torch():
+    code = (
+        "import sys\n"
+        "from stackmeta_lite.cli import main\n"
+        "for argv in (['--help'], ['--version'], ['benchmark', '--help']):\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "assert 'torch' not in sys.modules, 'the parser loaded torch'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "meta_ppo" in done.stdout and "stackmeta-lite" in done.stdout

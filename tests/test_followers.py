@@ -18,7 +18,6 @@ from stackmeta_lite.method.followers import (
 from stackmeta_lite.method.followers.base import reply_codes, shuffled_rounds
 from stackmeta_lite.method.followers.gradient import train_gradient
 from stackmeta_lite.method.pretrain import pretrain_follower, table_gaps
-from stackmeta_lite.method.verify import verify
 
 
 def test_reply_search_is_exact_on_every_table_and_stops_by_itself():
@@ -97,21 +96,6 @@ def test_model_follower_plans_exact_replies_once_it_has_seen_every_cell():
     np.testing.assert_array_equal(result.follower.payoffs, iterated.game.follower_payoffs)
     assert (table_gaps(result.follower, iterated) == 0.0).all()
     assert result.steps.with_queries <= 5 * 15
-
-
-def test_verification_catches_a_wrong_follower_and_counts_its_steps():
-    iterated = IteratedGame("prisoners_dilemma")
-    follower = pretrain_follower(iterated, SearchConfig(), seed=0).follower
-    leader = np.array([0, 0, 0, 1, 1])  # tit-for-tat: the follower should cooperate
-    good = verify(follower, iterated, leader, SearchConfig())
-    assert good.best_responding and good.finetune_improvement == 0.0
-    assert good.steps.with_queries > 0 and good.steps.plain * 3 == good.steps.with_queries * 2
-    # Break the follower's reply to this one table: always defect.
-    context = iterated.context(leader)
-    follower.returns[context] = np.where(iterated.follower_tables().sum(1) == 5, 99.0, 0.0)
-    bad = verify(follower, iterated, leader, SearchConfig())
-    assert not bad.best_responding
-    assert bad.finetune_improvement == pytest.approx(bad.exact_gap) and bad.exact_gap > 0
 
 
 def test_reply_codes_index_the_follower_tables():

@@ -31,6 +31,8 @@ FLAGS = [flag for flag in CHROMIUM_FLAGS if not flag.startswith("--virtual-time-
 DRIVER = (Path(__file__).parent / "panel_driver.html").read_text()
 """The driver page, a template with %(page)s, %(steps)s, %(index)s and %(dark)s."""
 
+pytestmark = pytest.mark.slow  # builds the book and drives Chromium
+
 
 @pytest.fixture(scope="module")
 def drive(html_dir: Path, server: str, chromium: str, tmp_path_factory):

@@ -29,6 +29,8 @@ from stackmeta_lite.experiments.sweep import run_sweep
 GAMES, SEEDS = "hero", "0,1"  # two runs, so the sweep really goes through Ray
 START_TIMEOUT = 120
 
+pytestmark = pytest.mark.slow  # starts a Ray cluster
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
