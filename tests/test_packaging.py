@@ -18,7 +18,6 @@ throwaway venvs under pytest's tmp_path.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from isolated import run_isolated
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
@@ -92,7 +92,7 @@ def _left_unpinned() -> set[str]:
     return {canonicalize_name(name) for name in re.findall(r"^# ([A-Za-z0-9._-]+)$", tail, re.M)}
 
 
-def _pip_dry_run(tmp_path: Path, args: list[str]) -> dict[str, str]:
+def _pip_dryrun_isolated(tmp_path: Path, args: list[str]) -> dict[str, str]:
     """Resolve with `pip install --dry-run` (nothing installed); return name -> version."""
     report = tmp_path / "report.json"
     cmd = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet"]
@@ -130,14 +130,6 @@ def _fresh_venv(tmp_path: Path) -> Path:
         timeout=RESOLVE_TIMEOUT,
     )
     return venv / "bin" / "python"
-
-
-def _run(cmd: list, **kwargs) -> subprocess.CompletedProcess:
-    """Run ``cmd`` without PYTHONPATH (so a venv's Python never imports this checkout)."""
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, env=env, **kwargs)
-    assert proc.returncode == 0, f"{cmd} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}"
-    return proc
 
 
 # --- pyproject.toml -----------------------------------------------------------------------------
@@ -222,7 +214,7 @@ def test_lock_is_exactly_what_pip_resolves(tmp_path: Path) -> None:
     """pip, held to the lock, installs the package's ranges with exactly the locked set."""
     requirements = tmp_path / "requirements.txt"
     requirements.write_text("\n".join(str(r) for r in _declared().values()) + "\n")
-    resolved = _pip_dry_run(tmp_path, ["-c", str(LOCK), "-r", str(requirements)])
+    resolved = _pip_dryrun_isolated(tmp_path, ["-c", str(LOCK), "-r", str(requirements)])
     resolved = {
         name: version.split("+")[0]
         for name, version in resolved.items()
@@ -242,7 +234,7 @@ def test_lock_installs_on_the_oldest_declared_python(tmp_path: Path) -> None:
     out = tmp_path / "resolved.txt"
     cmd = [_uv(), "pip", "compile", LOCK, "--python-version", python, "--quiet", "--no-header"]
     cmd += ["--python-platform", "x86_64-manylinux_2_28", "--output-file", out]
-    _run(cmd, timeout=RESOLVE_TIMEOUT)
+    run_isolated(cmd, timeout=RESOLVE_TIMEOUT)
     resolved = dict(re.findall(r"^([A-Za-z0-9._-]+)==(\S+)", out.read_text(), re.M))
     resolved = {canonicalize_name(name): version for name, version in resolved.items()}
     assert {name: resolved.get(name) for name in _lock()} == _lock()
@@ -289,7 +281,7 @@ def test_binder_torch_is_the_cpu_build_from_conda_forge() -> None:
 
 def test_binder_pip_list_resolves(tmp_path: Path) -> None:
     _, pip = _binder()
-    resolved = _pip_dry_run(tmp_path, pip)
+    resolved = _pip_dryrun_isolated(tmp_path, pip)
     for name in _by_name(pip):
         assert name in resolved
 
@@ -297,8 +289,10 @@ def test_binder_pip_list_resolves(tmp_path: Path) -> None:
 def test_binder_pip_list_installs_in_a_fresh_venv(tmp_path: Path) -> None:
     _, pip = _binder()
     python = _fresh_venv(tmp_path)
-    _run([_uv(), "pip", "install", "--quiet", "--python", python, *pip], timeout=INSTALL_TIMEOUT)
-    _run([python, "-c", "import ale_py, multi_agent_ale_py"], timeout=RESOLVE_TIMEOUT)
+    run_isolated(
+        [_uv(), "pip", "install", "--quiet", "--python", python, *pip], timeout=INSTALL_TIMEOUT
+    )
+    run_isolated([python, "-c", "import ale_py, multi_agent_ale_py"], timeout=RESOLVE_TIMEOUT)
 
 
 def test_binder_installs_the_package_without_dependencies() -> None:
@@ -334,14 +328,16 @@ def test_dev_environment_pip_list_installs_in_a_fresh_venv(tmp_path: Path) -> No
     _, pip = _dev_env()
     python = _fresh_venv(tmp_path)
     args = [arg for line in pip for arg in line.split(" ", 1)]
-    _run([python, "-m", "pip", "install", "--quiet", *args], cwd=ROOT, timeout=INSTALL_TIMEOUT)
+    run_isolated(
+        [python, "-m", "pip", "install", "--quiet", *args], cwd=ROOT, timeout=INSTALL_TIMEOUT
+    )
     probe = "import stackmeta_lite, torch; from stackmeta_lite.common.data import RESULTS; "
     probe += (
         "print(stackmeta_lite.__version__, torch.__version__, len(list(RESULTS.glob('*.csv'))))"
     )
-    version, torch, csvs = _run([python, "-c", probe], cwd=tmp_path).stdout.split()
+    version, torch, csvs = run_isolated([python, "-c", probe], cwd=tmp_path).stdout.split()
     assert version == PROJECT["version"] and torch.split("+")[0] == TORCH and int(csvs) > 0
-    frozen = _run([python, "-m", "pip", "freeze", "--all", "--exclude-editable"]).stdout
+    frozen = run_isolated([python, "-m", "pip", "freeze", "--all", "--exclude-editable"]).stdout
     installed = dict(re.findall(r"^([A-Za-z0-9._-]+)==(\S+)", frozen, re.M))
     installed = {canonicalize_name(n): v.split("+")[0] for n, v in installed.items()}
     assert {name: installed.get(name) for name in _lock()} == _lock()

@@ -20,6 +20,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from isolated import run_isolated
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,18 +56,6 @@ def find_python(version: str) -> str | None:
     return None
 
 
-CLEAN_ENV = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-"""The environment for the venv's processes: nothing points them back at this checkout."""
-
-
-def _run(cmd: list, **kwargs) -> subprocess.CompletedProcess:
-    proc = subprocess.run(
-        [str(c) for c in cmd], capture_output=True, text=True, env=CLEAN_ENV, **kwargs
-    )
-    assert proc.returncode == 0, f"{cmd[:4]} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-3000:]}"
-    return proc
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("version", ["3.12", "3.13"])
 def test_torch_free_tests_pass_on_newer_pythons(version: str, tmp_path: Path) -> None:
@@ -76,20 +65,22 @@ def test_torch_free_tests_pass_on_newer_pythons(version: str, tmp_path: Path) ->
     uv = shutil.which("uv", path=str(Path(sys.executable).parent))
     assert uv, "uv (test extra) is not installed next to this Python"
     venv = tmp_path / "venv"
-    _run([uv, "venv", "--quiet", "--python", interpreter, venv], timeout=TIMEOUT)
+    run_isolated([uv, "venv", "--quiet", "--python", interpreter, venv], timeout=TIMEOUT)
     python = venv / "bin" / "python"
     dependencies = [d for d in PROJECT["dependencies"] if Requirement(d).name != "torch"]
     install = [uv, "pip", "install", "--quiet", "--python", python]
-    _run([*install, *dependencies, *TEST_TOOLS], timeout=TIMEOUT)
-    _run([*install, "--no-deps", ROOT], timeout=TIMEOUT)
+    run_isolated([*install, *dependencies, *TEST_TOOLS], timeout=TIMEOUT)
+    run_isolated([*install, "--no-deps", ROOT], timeout=TIMEOUT)
     tests = [ROOT / "tests" / name for name in TORCH_FREE]
     # --noconftest: conftest.py sets torch's threads and serves the book, which these never use
     cmd = [python, "-m", "pytest", "-q", "-m", "not slow", "--noconftest", "-p", "no:cacheprovider"]
-    out = _run([*cmd, "--rootdir", ROOT, *tests], cwd=tmp_path, timeout=TIMEOUT).stdout
+    out = run_isolated([*cmd, "--rootdir", ROOT, *tests], cwd=tmp_path, timeout=TIMEOUT).stdout
     assert not re.search(r"\d+ (failed|error|skipped)", out), out[-3000:]
     assert int(re.search(r"(\d+) passed", out)[1]) >= 50, out[-3000:]
-    where = _run(
+    where = run_isolated(
         [python, "-c", "import stackmeta_lite; print(stackmeta_lite.__file__)"], cwd=tmp_path
     )
     assert str(venv) in where.stdout  # the installed package, not the checkout
-    assert _run([python, "-c", "import sys; print(sys.version[:4])"]).stdout.strip() == version
+    assert (
+        run_isolated([python, "-c", "import sys; print(sys.version[:4])"]).stdout.strip() == version
+    )
