@@ -1,9 +1,9 @@
 """The browser port of the solver (stackmeta_lite/display/panels.js) agrees with the Python solver.
 
-Random 2x2 games (integer payoffs with many ties, real payoffs, all-equal payoffs, payoffs
-scaled by 1e-12 and 1e12, and integers moved by a large offset) are solved by both, for both follower classes and both tie rules; the
-optimal leader tables and follower policies must be identical and the values equal. Node runs
-the ES module once for the whole batch.
+Random 2x2 games (integer payoffs with many ties, real payoffs, all-equal payoffs, payoffs scaled by
+1e-12 and 1e12, and integers moved by a large offset) are solved by both, for both follower classes
+and both tie rules; the optimal leader tables and follower policies must be identical and the values
+equal. Node runs the ES module once for the whole batch.
 """
 
 from __future__ import annotations

@@ -14,11 +14,11 @@ by the horizon and ``centred`` subtracts ``game.offset`` per step.
 
 Numerics are offset- and scale-free: two returns count as tied when they differ by less than
 ``tie_tolerance``, a fraction of the payoff range (max minus min), so adding a constant to a
-player's payoffs or multiplying them by a positive factor gives the same tables, and the value
-moves with them; while episode returns are exact in float64 (say integer multiples of a power of
-two below 2**53 of them), the solution is the exact one. Games whose episode returns could overflow float64, and problems whose
-arrays would exceed ``MAX_SOLVER_BYTES``, are refused with the limit named before any allocation.
-Remaining ties go to the lowest index, in table code order; the browser panels
+player's payoffs or multiplying them by a positive factor gives the same tables, and the value moves
+with them; while episode returns are exact in float64 (say integer multiples of a power of two below
+2**53 of them), the solution is the exact one. Games whose episode returns could overflow float64,
+and problems whose arrays would exceed ``MAX_SOLVER_BYTES``, are refused with the limit named before
+any allocation. Remaining ties go to the lowest index, in table code order; the browser panels
 (``stackmeta_lite/display/panels.js``) port this rule exactly.
 """
 
