@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from stackmeta_lite import __version__
-from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, KNOWN_GAMES, make_game
+from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, game_names, make_game
 
 if TYPE_CHECKING:
     from stackmeta_lite.games.iterated import IteratedGame
@@ -35,16 +35,11 @@ runs exits with status 1 after saving the finished ones.
 
 
 def _games(text: str) -> list[str]:
-    """'all' or comma-separated names, each known and given once."""
-    names = list(CANONICAL_GAMES) if text == "all" else text.split(",")
-    for name in names:
-        if name not in KNOWN_GAMES:
-            raise argparse.ArgumentTypeError(
-                f"unknown game {name!r}; known games are: {', '.join(KNOWN_GAMES)}"
-            )
-    if len(set(names)) != len(names):
-        raise argparse.ArgumentTypeError(f"each game may appear once, got {text!r}")
-    return names
+    """'all' or comma-separated names (old spellings too), each known and given once."""
+    try:
+        return game_names(list(CANONICAL_GAMES) if text == "all" else text.split(","))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _seeds(text: str) -> list[int]:

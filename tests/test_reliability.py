@@ -14,7 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stackmeta_lite.cli import main
 from stackmeta_lite.common.files import append_csv, check_output_file, write_atomic
+from stackmeta_lite.games.bimatrix import game_names
 
 # --- outputs never clobber -------------------------------------------------------------------
 
@@ -93,3 +95,21 @@ def test_append_csv_refuses_another_header(tmp_path):
     with pytest.raises(ValueError, match="header 'a' differs"):
         append_csv(pd.DataFrame({"b": [2]}), path)
     assert path.read_text() == "a\n1\n"
+
+
+# --- one resolution of game names ------------------------------------------------------------
+
+
+def test_old_game_keys_resolve_everywhere_and_duplicates_are_found_after_resolution(
+    tmp_path, capsys
+):
+    out = tmp_path / "solve.csv"
+    with pytest.warns(FutureWarning, match="'noconflict'.*'no_conflict'"):
+        assert main(["solve", "--games", "noconflict,hero", "--horizon", "2", "--out", str(out)]) == 0
+    assert set(pd.read_csv(out)["game"]) == {"no_conflict", "hero"}
+    with pytest.warns(FutureWarning), pytest.raises(SystemExit) as exit_code:
+        main(["solve", "--games", "mixed_harmony,mixedharmony"])
+    assert exit_code.value.code == 2
+    assert "'mixed_harmony' and 'mixedharmony' are both 'mixed_harmony'" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="a game name must be a string.*got 3 \\(int\\)"):
+        game_names(["hero", 3])

@@ -15,6 +15,7 @@ code spells two names ``mixedharmony`` and ``noconflict``; here every name has u
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -182,7 +183,13 @@ def from_cells(
 
 def game_name(name: str) -> str:
     """``name`` if it is a known game, its current spelling (with a warning) if it is an old
-    one, else a clear error listing the known games."""
+    one, else a clear error listing the known games. The one resolution of game names: the
+    command line, sweeps, environments and ``make_game`` all use it."""
+    if not isinstance(name, str):
+        raise ValueError(
+            f"a game name must be a string, one of: {', '.join(KNOWN_GAMES)}; got {name!r} "
+            f"({type(name).__name__})"
+        )
     if name in GAME_ALIASES:
         current = GAME_ALIASES[name]
         warnings.warn(
@@ -194,6 +201,22 @@ def game_name(name: str) -> str:
     if name not in KNOWN_GAMES:
         raise ValueError(f"unknown game {name!r}; known games are: {', '.join(KNOWN_GAMES)}")
     return name
+
+
+def game_names(names: Sequence[str]) -> list[str]:
+    """Each name resolved by ``game_name``, or a ValueError if two resolve to the same game (an
+    old spelling next to its new one counts twice)."""
+    if isinstance(names, str):
+        raise ValueError(f"games must be a list of names, got the string {names!r}")
+    resolved = [game_name(name) for name in names]
+    seen: dict[str, str] = {}
+    for given, name in zip(names, resolved, strict=True):
+        if name in seen:
+            raise ValueError(
+                f"each game may appear once: {seen[name]!r} and {given!r} are both {name!r}"
+            )
+        seen[name] = given
+    return resolved
 
 
 def make_game(name: str) -> BimatrixGame:
