@@ -5,18 +5,32 @@ the bad input."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import stat
+import warnings
 from pathlib import Path
 
+import gymnasium
+import numpy as np
 import pandas as pd
 import pytest
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stackmeta_lite.atari.experiment import budget_for
 from stackmeta_lite.cli import main
 from stackmeta_lite.common.files import append_csv, check_output_file, write_atomic
-from stackmeta_lite.games.bimatrix import game_names
+from stackmeta_lite.display.panels import game_explorer
+from stackmeta_lite.experiments.bos import battle_of_the_sexes_run
+from stackmeta_lite.experiments.checkpoint import GreedyFollower, load_pair, save_pair
+from stackmeta_lite.games import registration
+from stackmeta_lite.games.batched import rollout
+from stackmeta_lite.games.bimatrix import BimatrixGame, game_names, make_game
+from stackmeta_lite.games.envs import FollowerEnv, IteratedGameEnv, LeaderEnv
+from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.games.solver import follower_reply, solve_iterated
 
 # --- outputs never clobber -------------------------------------------------------------------
 
@@ -105,7 +119,9 @@ def test_old_game_keys_resolve_everywhere_and_duplicates_are_found_after_resolut
 ):
     out = tmp_path / "solve.csv"
     with pytest.warns(FutureWarning, match="'noconflict'.*'no_conflict'"):
-        assert main(["solve", "--games", "noconflict,hero", "--horizon", "2", "--out", str(out)]) == 0
+        assert (
+            main(["solve", "--games", "noconflict,hero", "--horizon", "2", "--out", str(out)]) == 0
+        )
     assert set(pd.read_csv(out)["game"]) == {"no_conflict", "hero"}
     with pytest.warns(FutureWarning), pytest.raises(SystemExit) as exit_code:
         main(["solve", "--games", "mixed_harmony,mixedharmony"])
@@ -113,3 +129,121 @@ def test_old_game_keys_resolve_everywhere_and_duplicates_are_found_after_resolut
     assert "'mixed_harmony' and 'mixedharmony' are both 'mixed_harmony'" in capsys.readouterr().err
     with pytest.raises(ValueError, match="a game name must be a string.*got 3 \\(int\\)"):
         game_names(["hero", 3])
+
+
+# --- flags and payoffs are never converted silently ------------------------------------------
+
+PD = make_game("prisoners_dilemma")
+FLAGS = {
+    "IteratedGameEnv(queries=)": lambda v: IteratedGameEnv(PD, queries=v),
+    "IteratedGameEnv(centred=)": lambda v: IteratedGameEnv(PD, centred=v),
+    "LeaderEnv(queries=)": lambda v: LeaderEnv(PD, lambda obs: 0, queries=v),
+    "FollowerEnv(centred=)": lambda v: FollowerEnv(PD, centred=v),
+    "parallel_env(queries=)": lambda v: registration.parallel_env(queries=v),
+    "rollout(centred=)": lambda v: rollout(
+        IteratedGame(PD), np.zeros((1, 5), int), lambda t, s, o: np.zeros(1, int), centred=v
+    ),
+    "rewards(centred=)": lambda v: IteratedGame(PD).rewards(0, 0, centred=v),
+    "steps_per_episode(with_queries=)": lambda v: IteratedGame(PD).steps_per_episode(v),
+    "game_explorer(one_shot=)": lambda v: game_explorer(one_shot=v),
+    "battle_of_the_sexes_run(reset=)": lambda v: battle_of_the_sexes_run(0, v),
+    "budget_for(ci=)": lambda v: budget_for("seller", v),
+}
+_not_flags = st.one_of(
+    st.sampled_from(["False", "no", "0", "", "True", None, 0, 1, 0.0, np.int64(0), [False]]),
+    st.text(max_size=5),
+    st.integers(),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(where=st.sampled_from(sorted(FLAGS)), value=_not_flags)
+def test_flags_must_be_true_or_false(where, value):
+    name = where.split("(")[1].rstrip("=)")
+    with pytest.raises(ValueError, match=f"{name} must be True or False, got "):
+        FLAGS[where](value)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ([[1 + 1j, 2], [3, 4]], r"numbers \(real.*got np.complex128\(1\+1j\)"),
+        (np.array([[1, 2], [3, 4]], dtype=complex), "got np.complex128"),
+        (np.array([[1, 2], [3, 4]], dtype="m8[D]"), "got np.timedelta64"),
+        (np.array([[1, 2], [3, 4]], dtype="M8[D]"), "got np.datetime64"),
+        ([[datetime.datetime(2020, 1, 1), 2], [3, 4]], r"got datetime.datetime\(2020"),
+        ([[datetime.timedelta(days=1), 2], [3, 4]], "got datetime.timedelta"),
+        ([[2, -(10**400)], [3, 4]], r"fit a float64.*entry \[0, 1\] is -1000"),
+        ([[2, 3], [np.longdouble("1e4000"), 4]], r"fit a float64.*entry \[1, 0\]"),
+    ],
+)
+def test_payoffs_are_real_numbers_that_fit_a_float(entry, message):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an error, not a warning and a conversion
+        with pytest.raises(ValueError, match=f"leader payoffs must .*{message}"):
+            BimatrixGame(entry, np.zeros((2, 2)))
+
+
+def test_a_checkpoint_with_complex_payoffs_is_refused(tmp_path):
+    path = tmp_path / "pair.pt"
+    iterated = IteratedGame(PD)
+    save_pair(path, iterated, GreedyFollower(np.zeros(160, int)), np.zeros(5, int))
+    data = torch.load(path, weights_only=True)
+    data["game"]["leader_payoffs"] = (np.array(data["game"]["leader_payoffs"]) + 1j).tolist()
+    torch.save(data, path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=f"{path}"):
+            load_pair(path)
+
+
+# --- errors name the bad input ---------------------------------------------------------------
+
+
+def _stepped(env, actions):
+    env.reset()
+    return env.step(actions)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: gymnasium.make(registration.LEADER_ID, follower_policy=np.zeros((161, 2), int)),
+            ValueError,
+            r"follower_policy must be a callable or a 1-D table .* 161 .* shape \(161, 2\)",
+        ),
+        (
+            lambda: IteratedGameEnv(PD, render_mode="ansi").render(),
+            RuntimeError,
+            r"render\(\) called before reset\(\)",
+        ),
+        (lambda: IteratedGame(123), ValueError, r"game must be a BimatrixGame .* got 123 \(int\)"),
+        (lambda: IteratedGame(None), ValueError, "game must be a BimatrixGame .* got None"),
+        (
+            lambda: _stepped(IteratedGameEnv(PD), None),
+            ValueError,
+            r"actions must be a dict .* got None \(NoneType\)",
+        ),
+        (
+            lambda: follower_reply(PD, ["0.5", "0.5"]),
+            ValueError,
+            r"leader strategy must have 2 probabilities .* got \['0.5', '0.5'\]",
+        ),
+        (
+            lambda: solve_iterated(IteratedGame(PD, np.int64(2**61))),
+            ValueError,
+            "at horizon 2305843009213693952 would need .* MAX_SOLVER_BYTES",
+        ),
+        (
+            lambda: save_pair(
+                "missing/pair.pt", IteratedGame(PD), GreedyFollower(np.zeros(160, int)), [0] * 5
+            ),
+            FileNotFoundError,
+            "the directory missing does not exist",
+        ),
+    ],
+)
+def test_errors_name_the_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

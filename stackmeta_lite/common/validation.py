@@ -3,7 +3,8 @@
 Numbers: Python and numpy reals (``np.float32(0.1)`` included) are accepted, finite only; ``bool``
 is refused everywhere (``True`` is not a learning rate, a horizon or an action). Integers and
 actions follow ``operator.index``: Python and numpy integers pass; floats (even ``1.0``), strings,
-``None`` and numpy floats are refused.
+``None`` and numpy floats are refused. Flags are ``True`` or ``False`` (Python or numpy) only:
+``"False"``, ``"no"``, 0 and ``None`` are refused, never read as a truth value.
 """
 
 from __future__ import annotations
@@ -26,6 +27,14 @@ def check_number(name: str, value: float) -> float:
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value!r}")
     return float(value)
+
+
+def check_bool(name: str, value: bool) -> bool:
+    """``value`` as a bool if it is ``True`` or ``False`` (Python or numpy), or a ValueError
+    naming it: a string such as ``"False"`` is truthy and must never be taken as a flag."""
+    if not isinstance(value, bool | np.bool_):
+        raise ValueError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+    return bool(value)
 
 
 def check_range(

@@ -14,6 +14,8 @@ code spells two names ``mixedharmony`` and ``noconflict``; here every name has u
 
 from __future__ import annotations
 
+import math
+import numbers
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -51,16 +53,32 @@ GAME_ALIASES: dict[str, str] = {"mixedharmony": "mixed_harmony", "noconflict": "
 
 
 def _as_payoff_array(values: object, who: str) -> np.ndarray:
+    """``values`` as a read-only 2-D float64 array of finite real numbers, or a ValueError naming
+    the first bad entry: no strings, booleans, complex numbers, dates or durations, and no number
+    too large for a float (all of which numpy would convert, some with only a warning)."""
     try:
-        raw = np.asarray(values)
-        mixed = raw.dtype.kind == "O" and any(
-            isinstance(x, str | bytes | bool) for x in raw.ravel().tolist()
-        )
-        if raw.dtype.kind in "USb" or mixed:
-            raise TypeError("strings and booleans are not payoffs")
-        array = raw.astype(float)
-    except (TypeError, ValueError) as error:
+        try:
+            raw = np.asarray(values)
+        except OverflowError:  # Python ints beyond int64: keep them as they are, checked below
+            raw = np.array(values, dtype=object)
+    except ValueError as error:  # ragged rows
         raise ValueError(f"{who} payoffs must be a 2-D array of numbers, got {values!r}") from error
+    entries = raw.ravel().tolist() if raw.dtype.kind == "O" else raw.ravel()[:1]
+    if raw.dtype.kind not in "iuf" and raw.size:
+        bad = next(
+            (x for x in entries if isinstance(x, bool) or not isinstance(x, numbers.Real)),
+            entries[0] if raw.dtype.kind != "O" else None,
+        )
+        if bad is not None:
+            raise ValueError(
+                f"{who} payoffs must be a 2-D array of numbers (real: no strings, booleans, "
+                f"complex numbers or dates), got {bad!r} ({type(bad).__name__}) in {values!r}"
+            )
+    with np.errstate(over="ignore"):
+        try:
+            array = raw.astype(float)
+        except OverflowError:  # a Python int beyond float64
+            array = np.array([_float_or_inf(x) for x in entries]).reshape(raw.shape)
     if array.ndim != 2 or min(array.shape) < 1:
         raise ValueError(
             f"{who} payoffs must be a 2-D array with at least one row and column, "
@@ -69,9 +87,27 @@ def _as_payoff_array(values: object, who: str) -> np.ndarray:
     bad = np.argwhere(~np.isfinite(array))
     if bad.size:
         row, col = bad[0]
+        given = raw[row, col]
+        if isinstance(given, int) or np.isfinite(given):  # finite, but beyond float64
+            raise ValueError(
+                f"{who} payoffs must fit a float64 (|payoff| <= {np.finfo(float).max:.4g}); "
+                f"entry [{row}, {col}] is {_short(given)}"
+            )
         raise ValueError(f"{who} payoffs must be finite; entry [{row}, {col}] is {array[row, col]}")
     array.setflags(write=False)
     return array
+
+
+def _short(number: object) -> str:
+    text = repr(number)
+    return text if len(text) <= 40 else f"{text[:12]}... ({len(text)} characters)"
+
+
+def _float_or_inf(number: numbers.Real) -> float:
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf if number > 0 else -math.inf
 
 
 def _action_names(names: tuple[str, ...] | None, count: int, who: str) -> tuple[str, ...]:

@@ -62,6 +62,7 @@ def check_solvable(iterated: IteratedGame, n_leader_tables: int, follower_class:
     """Refuse, before allocating, a game whose episode returns could overflow float64 or whose
     solution needs more than ``MAX_SOLVER_BYTES``; the message names the limit."""
     game, horizon = iterated.game, iterated.horizon
+    n_leader_tables = int(n_leader_tables)  # Python ints: numpy integers would overflow below
     magnitude = max(np.abs(game.leader_payoffs).max(), np.abs(game.follower_payoffs).max())
     if magnitude > _MAX_RETURN / horizon:
         raise ValueError(
@@ -284,10 +285,13 @@ def follower_reply(
     the leader's actions), ties within ``tie_tolerance`` broken for (strong) or against (weak)
     the leader, with both expected payoffs (raw)."""
     check_choice("tie rule", ties, TIE_RULES)
-    strategy = np.asarray(leader_strategy, dtype=float)
+    if not isinstance(game, BimatrixGame):
+        raise ValueError(f"game must be a BimatrixGame, got {game!r} ({type(game).__name__})")
+    strategy = np.asarray(leader_strategy)
     n = game.n_leader_actions
     if (
-        strategy.shape != (n,)
+        strategy.dtype.kind not in "iuf"  # no strings, booleans, complex or objects
+        or strategy.shape != (n,)
         or not np.all(np.isfinite(strategy))
         or strategy.min() < 0
         or abs(strategy.sum() - 1) > 1e-9
@@ -296,6 +300,7 @@ def follower_reply(
             f"leader strategy must have {n} probabilities in [0, 1] summing to 1, "
             f"got {leader_strategy!r}"
         )
+    strategy = strategy.astype(float)
     leader, follower = strategy @ game.leader_payoffs, strategy @ game.follower_payoffs
     reply = int(_pick(leader, follower, ties, game))
     return OneShotCommitment(strategy, reply, float(leader[reply]), float(follower[reply]))
