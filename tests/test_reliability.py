@@ -19,6 +19,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stackmeta_lite.atari.__main__ import main as atari_main
 from stackmeta_lite.atari.experiment import budget_for
 from stackmeta_lite.cli import main
 from stackmeta_lite.common.files import append_csv, check_output_file, write_atomic
@@ -247,3 +248,36 @@ def _stepped(env, actions):
 def test_errors_name_the_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# --- command lines refuse bad arguments before any computing ---------------------------------
+
+
+def _refused(call, capsys) -> str:
+    with pytest.raises(SystemExit) as exit_code:
+        call()
+    assert exit_code.value.code == 2 or isinstance(exit_code.value.code, str)
+    return capsys.readouterr().err + str(exit_code.value.code)
+
+
+def test_command_lines_refuse_bad_arguments_before_computing(tmp_path, capsys, monkeypatch):
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained before refusing")
+
+    monkeypatch.setattr("stackmeta_lite.method.pretrain.pretrain_follower", no_training)
+    same = tmp_path / "X"
+    args = ["benchmark", "--games", "hero", "--seeds", "0", "--runs", str(same), "--out", str(same)]
+    assert "is the --runs directory" in _refused(lambda: main(args), capsys)
+    assert not same.exists()
+    args = ["train", "--game", "hero", "--horizon", "30000", "--out", str(tmp_path / "p.pt")]
+    assert "MAX_SOLVER_BYTES" in _refused(lambda: main(args), capsys)
+
+    seeds = ["experiment", "--order", "seller", "--seeds", "0-200000", "--out", str(tmp_path)]
+    assert "at most 100,000 seeds" in _refused(lambda: atari_main(seeds), capsys)
+    (tmp_path / "bullet_values.csv").write_text("role,value\nseller,1\nbuyer,2\n")
+    power = ["power", "--order", "seller", "--out", str(tmp_path)]
+    message = _refused(lambda: atari_main(power), capsys)
+    assert "bullet_values.csv lacks the column(s) ['shooter']" in message
+    monkeypatch.setenv("STACKMETA_BUDGET", "bogus")
+    message = _refused(lambda: atari_main(power), capsys)
+    assert "STACKMETA_BUDGET must be one of full, ci, got 'bogus'" in message

@@ -23,7 +23,6 @@ import pandas as pd
 
 from stackmeta_lite.common.provenance import provenance
 
-
 _KINDS = {
     stat.S_IFDIR: "a directory",
     stat.S_IFCHR: "a character device",
