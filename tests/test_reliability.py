@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import datetime
 import os
+import signal
 import stat
+import subprocess
+import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -23,6 +27,7 @@ from stackmeta_lite.atari.__main__ import main as atari_main
 from stackmeta_lite.atari.experiment import budget_for
 from stackmeta_lite.cli import main
 from stackmeta_lite.common.files import append_csv, check_output_file, write_atomic
+from stackmeta_lite.common.processes import pool_size
 from stackmeta_lite.display.panels import game_explorer
 from stackmeta_lite.experiments.bos import battle_of_the_sexes_run
 from stackmeta_lite.experiments.checkpoint import GreedyFollower, load_pair, save_pair
@@ -281,3 +286,83 @@ def test_command_lines_refuse_bad_arguments_before_computing(tmp_path, capsys, m
     monkeypatch.setenv("STACKMETA_BUDGET", "bogus")
     message = _refused(lambda: atari_main(power), capsys)
     assert "STACKMETA_BUDGET must be one of full, ci, got 'bogus'" in message
+
+
+# --- signals end the workers -----------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    """Live (not zombie) processes whose parent is ``pid``, from /proc."""
+    children = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            children.append(int(stat_file.parent.name))
+    return children
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _signal_ends_all_workers(script: str, signum: int, n_workers: int) -> None:
+    """Start ``script`` in a subprocess, wait for its ``n_workers`` worker processes, send
+    ``signum`` and check that the parent exits and no worker survives it."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    parent = subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while len(workers) < n_workers and time.monotonic() < deadline and parent.poll() is None:
+        time.sleep(0.2)
+        workers = [pid for pid in _children(parent.pid) if pid not in _resource_trackers(parent)]
+    assert len(workers) >= n_workers, parent.stderr.read().decode() if parent.poll() else workers
+    time.sleep(1)
+    parent.send_signal(signum)
+    try:
+        code = parent.wait(timeout=60)
+    except subprocess.TimeoutExpired:  # waiting for its workers: end it, then fail
+        parent.kill()
+        code = parent.wait()
+    time.sleep(0.5)
+    survivors = [pid for pid in workers if _alive(pid)]
+    for pid in survivors:  # leave no stray process behind whatever the outcome
+        os.kill(pid, signal.SIGKILL)
+    assert not survivors, f"workers {survivors} outlived the parent after signal {signum}"
+    assert code == 128 + signum or code == -signum or (signum == signal.SIGINT and code == 1)
+
+
+def _resource_trackers(parent: subprocess.Popen) -> list[int]:
+    """multiprocessing's resource tracker: a helper that ends by itself, not a worker."""
+    return [
+        pid
+        for pid in _children(parent.pid)
+        if "resource_tracker" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    ]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_ends_the_worker_pool(signum):
+    script = (
+        "import time\n"
+        "from stackmeta_lite.common.processes import worker_pool\n"
+        "with worker_pool(2, 4) as pool:\n"
+        "    list(pool.map(time.sleep, [300] * 4))\n"
+    )
+    _signal_ends_all_workers(script, signum, 2)
+
+
+def test_the_pool_never_exceeds_the_jobs_or_the_cores_unless_asked(monkeypatch):
+    monkeypatch.setattr("stackmeta_lite.common.processes.cores", lambda: 2)
+    assert pool_size(None, 1) == 1 and pool_size(None, 10) == 2 and pool_size(8, 2) == 2
+    with pytest.warns(RuntimeWarning, match="3 worker processes on 2 cores"):
+        assert pool_size(3, 10) == 3
+    with pytest.raises(ValueError, match=r"workers must be at most 8 \(4 per core, 2 cores\)"):
+        pool_size(9, 100)
+    with pytest.raises(ValueError, match="workers must be an integer >= 1, got '2'"):
+        pool_size("2", 4)
