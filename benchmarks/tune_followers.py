@@ -13,13 +13,13 @@ from __future__ import annotations
 import argparse
 import itertools
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, replace
 
 import pandas as pd
 
 from stackmeta_lite.common import data
 from stackmeta_lite.common.files import append_csv
+from stackmeta_lite.common.processes import worker_pool
 from stackmeta_lite.games.bimatrix import CANONICAL_GAMES
 from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.learners import torch_threads
@@ -63,7 +63,7 @@ def main() -> None:
     args = parser.parse_args()
     configs = [SearchConfig()] * (args.stage == 1) + STAGES[args.stage]
     rows = []
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    with worker_pool(2, len(CANONICAL_GAMES) * len(SEEDS)) as pool:  # ends with us
         for config in configs:
             start = time.perf_counter()
             jobs = [(config, g, s) for g in CANONICAL_GAMES for s in SEEDS]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,14 +11,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from stackmeta_lite import __version__
-from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, KNOWN_GAMES, make_game
+from stackmeta_lite.common.validation import parse_seeds
+from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, game_names, make_game
 
 if TYPE_CHECKING:
     from stackmeta_lite.games.iterated import IteratedGame
 
 PROG = "stackmeta-lite"
-MAX_SEEDS = 100_000
-"""A seed list longer than this is a typo, not a sweep (it would only fill memory)."""
 DESCRIPTION = """\
 Meta-RL for Stackelberg learning in iterated matrix games (Gerstgrasser & Parkes), small.
 
@@ -35,42 +33,19 @@ runs exits with status 1 after saving the finished ones.
 
 
 def _games(text: str) -> list[str]:
-    """'all' or comma-separated names, each known and given once."""
-    names = list(CANONICAL_GAMES) if text == "all" else text.split(",")
-    for name in names:
-        if name not in KNOWN_GAMES:
-            raise argparse.ArgumentTypeError(
-                f"unknown game {name!r}; known games are: {', '.join(KNOWN_GAMES)}"
-            )
-    if len(set(names)) != len(names):
-        raise argparse.ArgumentTypeError(f"each game may appear once, got {text!r}")
-    return names
+    """'all' or comma-separated names (old spellings too), each known and given once."""
+    try:
+        return game_names(list(CANONICAL_GAMES) if text == "all" else text.split(","))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _seeds(text: str) -> list[int]:
     """'0-4', '0,3,7' or both ('0-4,10'): a non-empty list of distinct seeds >= 0."""
-    seeds: list[int] = []
     try:
-        for part in text.split(","):
-            low, _, high = part.partition("-")
-            first, last = int(low), int(high or low)
-            if last < first:
-                raise argparse.ArgumentTypeError(
-                    f"seed range {part!r} is empty: write it low-high, e.g. {last}-{first}"
-                )
-            if len(seeds) + last - first + 1 > MAX_SEEDS:
-                raise argparse.ArgumentTypeError(
-                    f"at most {MAX_SEEDS:,} seeds per command, got {text!r}"
-                )
-            seeds.extend(range(first, last + 1))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"seeds must look like 0-4 or 0,3,7 (integers >= 0), got {text!r}"
-        ) from None
-    repeated = sorted(seed for seed, count in Counter(seeds).items() if count > 1)
-    if repeated:
-        raise argparse.ArgumentTypeError(f"seeds must be distinct; {text!r} repeats {repeated}")
-    return seeds
+        return parse_seeds(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _positive(text: str) -> int:
@@ -196,12 +171,14 @@ def _bos(args: argparse.Namespace) -> pd.DataFrame:
 def _train(args: argparse.Namespace) -> pd.DataFrame:
     from stackmeta_lite.experiments.checkpoint import save_pair
     from stackmeta_lite.games.iterated import IteratedGame
+    from stackmeta_lite.games.solver import check_solvable
     from stackmeta_lite.learners import torch_threads
     from stackmeta_lite.method.leader import train_leader
     from stackmeta_lite.method.presets import FOLLOWER, LEADER_PPO
     from stackmeta_lite.method.pretrain import pretrain_follower
 
     iterated = IteratedGame(make_game(args.game), args.horizon)
+    check_solvable(iterated, iterated.n_contexts, "stationary")  # the evaluation, before training
     with torch_threads(1):
         follower = pretrain_follower(iterated, FOLLOWER, args.seed).follower
         leader = train_leader(iterated, follower.greedy(), LEADER_PPO, args.seed)
@@ -349,6 +326,9 @@ def main(argv: list[str] | None = None) -> int:
         out = getattr(args, "out", None)
         if out is not None:  # before any computing
             args.out = check_output_file(out)
+            runs = getattr(args, "runs", None)
+            if runs is not None and runs.resolve() == args.out.resolve():
+                raise ValueError(f"--out {out} is the --runs directory; give them different paths")
         table = args.action(args)
     except (ValueError, FileNotFoundError) as error:
         root.error(str(error))

@@ -1,9 +1,9 @@
 """The browser port of the solver (stackmeta_lite/display/panels.js) agrees with the Python solver.
 
-Random 2x2 games (integer payoffs with many ties, real payoffs, all-equal payoffs and payoffs
-scaled by 1e-12 and 1e12) are solved by both, for both follower classes and both tie rules; the
-optimal leader tables and follower policies must be identical and the values equal. Node runs
-the ES module once for the whole batch.
+Random 2x2 games (integer payoffs with many ties, real payoffs, all-equal payoffs, payoffs scaled by
+1e-12 and 1e12, and integers moved by a large offset) are solved by both, for both follower classes
+and both tie rules; the optimal leader tables and follower policies must be identical and the values
+equal. Node runs the ES module once for the whole batch.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from stackmeta_lite.games.solver import (
     pure_nash_equilibria,
     pure_stackelberg,
     solve_iterated,
+    tie_tolerance,
 )
 
 MODULE = files("stackmeta_lite.display").joinpath("panels.js")
@@ -36,15 +37,17 @@ def random_cells(n_games: int, seed: int = 0) -> list[list[list[float]]]:
     rng = np.random.default_rng(seed)
     games = []
     for k in range(n_games):
-        kind = k % 5
+        kind = k % 6
         if kind in (0, 1):  # small integers: many exact ties
             cells = rng.integers(1, 4 if kind == 0 else 5, size=(4, 2)).astype(float)
         elif kind == 2:  # reals with one decimal: ties after sums of different paths
             cells = np.round(rng.uniform(-2, 2, size=(4, 2)), 1)
         elif kind == 3:  # arbitrary reals
             cells = rng.normal(size=(4, 2))
-        else:  # integers scaled far from 1: the tie tolerance must be relative
+        elif kind == 4:  # integers scaled far from 1: the tie tolerance must be relative
             cells = rng.integers(1, 4, size=(4, 2)) * (1e-12 if k % 2 else 1e12)
+        else:  # integers moved by 2**48 (leader) and -2**47: returns exact, tolerance unmoved
+            cells = (rng.integers(1, 4, size=(4, 2)) + [2**48, -(2**47)]).astype(float)
         games.append(cells.tolist())
     games.append([[2.0, 2.0]] * 4)  # all payoffs equal: every reply ties
     return games
@@ -54,6 +57,9 @@ def python_results(cells: list[list[float]]) -> dict:
     game = from_cells("random", tuple(map(tuple, cells)))
     iterated = IteratedGame(game, HORIZON)
     out = {"iterated": {}, "replies": {}}
+    out["tolerance"] = [
+        tie_tolerance(payoffs, HORIZON) for payoffs in (game.leader_payoffs, game.follower_payoffs)
+    ]
     for follower_class in ("stationary", "time_aware"):
         for ties in ("strong", "weak"):
             solution = solve_iterated(iterated, follower_class, ties)
@@ -82,6 +88,7 @@ process.stdin.on("end", () => {{
   const out = JSON.parse(input).map((cells) => {{
     const game = P.fromCells(cells);
     const result = {{ iterated: {{}}, replies: {{}} }};
+    result.tolerance = [P.tolerance(game.L, {HORIZON}), P.tolerance(game.F, {HORIZON})];
     for (const followerClass of ["stationary", "time_aware"]) {{
       for (const ties of ["strong", "weak"]) {{
         const s = P.solveIterated(game, {HORIZON}, followerClass, ties);
@@ -155,9 +162,19 @@ def test_iterated_solutions_are_identical(both):
             assert got["follower"] == pytest.approx(expected["follower"], abs=1e-12 * scale), where
 
 
+def test_tie_tolerances_are_identical_and_ignore_offsets(both):
+    for cells, py, js in both:
+        assert js["tolerance"] == py["tolerance"], f"game {cells}"
+        values = np.asarray(cells)
+        if values[:, 0].min() > 2**47 and values[:, 1].max() < -(
+            2**46
+        ):  # the moved integer games: a tolerance of the range, not of 2**48
+            assert max(py["tolerance"]) <= HORIZON * 1e-9 * 3
+
+
 def test_integer_games_give_bitwise_equal_values(both):
     for cells, py, js in both:
-        if all(float(v).is_integer() and abs(v) < 1e6 for cell in cells for v in cell):
+        if all(float(v).is_integer() and abs(v) * HORIZON < 2**53 for cell in cells for v in cell):
             for key, expected in py["iterated"].items():
                 assert js["iterated"][key]["leader"] == expected["leader"]
                 assert js["iterated"][key]["follower"] == expected["follower"]

@@ -350,3 +350,30 @@ def test_one_shot_solvers_are_scale_free():
         assert mixed_stackelberg(scaled).leader_payoff == pytest.approx(2.5 * factor)
         assert pure_stackelberg(scaled).leader_payoff == pytest.approx(2 * factor)
         assert pure_nash_equilibria(scaled) == pure_nash_equilibria(game)
+
+
+@st.composite
+def _moved_games(draw):
+    """Integer games k in [-3, 3], each player's payoffs moved by its own whole constant j and
+    scaled by a power of two 2**e over the float64 range: (k + j) * 2**e, with every episode
+    return an integer multiple of 2**e below 2**53 of them, so float64 sums are exact."""
+    horizon = draw(st.integers(1, 4))
+    limit = 2**53 // horizon - 4
+    shift = st.one_of(st.integers(-limit, limit), st.sampled_from([limit, -limit, 0]))
+    cells = draw(st.lists(st.integers(-3, 3), min_size=8, max_size=8))
+    payoffs = []
+    for who in range(2):
+        k = np.reshape(cells[4 * who : 4 * who + 4], (2, 2))
+        payoffs.append((k + draw(shift)) * 2.0 ** draw(st.integers(-1000, 900)))
+    return BimatrixGame(*payoffs), horizon
+
+
+@settings(max_examples=40, deadline=None)
+@given(_moved_games(), st.sampled_from(["strong", "weak"]))
+def test_exact_under_any_offset_and_scale(moved, ties):
+    # The oracle solves the moved game itself in exact fractions: ties are exact equalities.
+    game, horizon = moved
+    for follower_class in ("stationary", "time_aware"):
+        expected = _brute_force(game, horizon, follower_class, ties)
+        solution = solve_iterated(IteratedGame(game, horizon), follower_class, ties)
+        assert solution.leader_return == expected, (follower_class, game.leader_payoffs)

@@ -19,8 +19,9 @@ from stackmeta_lite.atari.equilibrium import best_follower_actions, trade_equili
 from stackmeta_lite.atari.experiment import budget_for, run_experiment
 from stackmeta_lite.atari.market import ROLES
 from stackmeta_lite.atari.verification import STYLES, verification_power
-from stackmeta_lite.common.budget import is_ci
+from stackmeta_lite.common.budget import budget, is_ci
 from stackmeta_lite.common.files import write_csv
+from stackmeta_lite.common.validation import parse_seeds
 
 PROG = "python -m stackmeta_lite.atari"
 
@@ -30,8 +31,18 @@ def read_values(out: Path) -> tuple[float, float]:
     path = out / "bullet_values.csv"
     if not path.is_file():
         raise SystemExit(f"{PROG}: {path} is missing; run `{PROG} values --out {out}` first")
-    v_seller, v_buyer = pd.read_csv(path).set_index("shooter").loc[list(ROLES), "value"]
-    return float(v_seller), float(v_buyer)
+    table = pd.read_csv(path)
+    missing = sorted({"shooter", "value"} - set(table.columns))
+    if missing:
+        raise SystemExit(
+            f"{PROG}: {path} lacks the column(s) {missing} (it has {list(table.columns)}); "
+            f"rerun `{PROG} values --out {out}`"
+        )
+    values = table.set_index("shooter")["value"]
+    roles = [role for role in ROLES if role not in values.index]
+    if roles:
+        raise SystemExit(f"{PROG}: {path} has no row for the shooter(s) {roles}")
+    return float(values[ROLES[0]]), float(values[ROLES[1]])
 
 
 def values(args: argparse.Namespace) -> None:
@@ -97,17 +108,12 @@ def at_least_two(text: str) -> int:
 
 
 def seed_list(text: str) -> list[int]:
-    """argparse type: ``0,3,7`` or ``1000-1004``, seeds >= 0, no repeats, at least one."""
-    seeds: list[int] = []
-    for part in text.split(","):
-        low, _, high = part.partition("-")
-        first, last = int(low), int(high or low)
-        if first < 0 or last < first:
-            raise argparse.ArgumentTypeError(f"bad seed range {part!r}: want a-b with 0 <= a <= b")
-        seeds += range(first, last + 1)
-    if len(set(seeds)) != len(seeds):
-        raise argparse.ArgumentTypeError(f"seeds repeat in {text!r}")
-    return seeds
+    """argparse type: ``0,3,7`` or ``1000-1004``, seeds >= 0, no repeats, at least one, at most
+    ``MAX_SEEDS``."""
+    try:
+        return parse_seeds(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def existing_folder(text: str) -> Path:
@@ -165,9 +171,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Parse the subcommand and run it."""
-    args = parser().parse_args(argv)
-    args.run(args)
+    """Parse the subcommand and run it; a bad budget or value exits with status 2 and a message."""
+    main_parser = parser()
+    args = main_parser.parse_args(argv)
+    try:
+        budget()  # an unknown STACKMETA_BUDGET is refused before any computing
+        args.run(args)
+    except ValueError as error:
+        main_parser.error(str(error))
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ import torch
 from stackmeta_lite.atari.ledger import Game, play_trade_game
 from stackmeta_lite.atari.orders import ORDERS, Order
 from stackmeta_lite.atari.trade_only import TradeOnlyEnv
-from stackmeta_lite.common.validation import check_choice, check_positive_int
+from stackmeta_lite.common.validation import check_bool, check_choice, check_positive_int
 from stackmeta_lite.learners import OPTIMIZERS
 from stackmeta_lite.learners.pg import PGConfig, pg_update
 from stackmeta_lite.learners.policy import CategoricalPolicy, sample_actions
@@ -68,6 +68,7 @@ def budget_for(order: str, ci: bool) -> TradeBudget:
     equal-sized steps rarely allow; plain SGD, whose steps follow the gradient's size, does.
     """
     check_choice("order", order, tuple(ORDERS))
+    check_bool("ci", ci)
     game = 230  # agent steps in a typical game of the default market
 
     def pg(iterations: int, games: int, lr: float = 0.3) -> PGConfig:

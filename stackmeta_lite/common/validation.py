@@ -3,7 +3,8 @@
 Numbers: Python and numpy reals (``np.float32(0.1)`` included) are accepted, finite only; ``bool``
 is refused everywhere (``True`` is not a learning rate, a horizon or an action). Integers and
 actions follow ``operator.index``: Python and numpy integers pass; floats (even ``1.0``), strings,
-``None`` and numpy floats are refused.
+``None`` and numpy floats are refused. Flags are ``True`` or ``False`` (Python or numpy) only:
+``"False"``, ``"no"``, 0 and ``None`` are refused, never read as a truth value.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 import operator
+from collections import Counter
 
 import numpy as np
 
@@ -26,6 +28,14 @@ def check_number(name: str, value: float) -> float:
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value!r}")
     return float(value)
+
+
+def check_bool(name: str, value: bool) -> bool:
+    """``value`` as a bool if it is ``True`` or ``False`` (Python or numpy), or a ValueError
+    naming it: a string such as ``"False"`` is truthy and must never be taken as a flag."""
+    if not isinstance(value, bool | np.bool_):
+        raise ValueError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+    return bool(value)
 
 
 def check_range(
@@ -106,3 +116,33 @@ def check_action_array(who: str, actions: object, n_actions: int, shape: tuple[i
             f"{who} actions must lie in [0, {n_actions}), got {bad.ravel()[:5].tolist()}"
         )
     return array
+
+
+MAX_SEEDS = 100_000
+"""A seed list longer than this is a typo, not a sweep (it would only fill memory)."""
+
+
+def parse_seeds(text: str) -> list[int]:
+    """Seeds written ``0-4``, ``0,3,7`` or both (``0-4,10``): a non-empty list of distinct integers
+    >= 0, at most ``MAX_SEEDS`` of them, or a ValueError naming the bad part (both command lines
+    read ``--seeds`` with it)."""
+    seeds: list[int] = []
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        try:
+            first, last = int(low), int(high or low)
+        except ValueError:
+            raise ValueError(
+                f"seeds must look like 0-4 or 0,3,7 (integers >= 0), got {text!r}"
+            ) from None
+        if last < first:
+            raise ValueError(
+                f"seed range {part!r} is empty: write it low-high, e.g. {last}-{first}"
+            )
+        if len(seeds) + last - first + 1 > MAX_SEEDS:
+            raise ValueError(f"at most {MAX_SEEDS:,} seeds per command, got {text!r}")
+        seeds.extend(range(first, last + 1))
+    repeated = sorted(seed for seed, count in Counter(seeds).items() if count > 1)
+    if repeated:
+        raise ValueError(f"seeds must be distinct; {text!r} repeats {repeated}")
+    return seeds

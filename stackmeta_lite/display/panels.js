@@ -35,12 +35,11 @@ const nStates = (game) => 1 + nLeader(game) * nFollower(game);
 const nextState = (game, a, b) => 1 + a + nLeader(game) * b;
 
 /** solver.tie_tolerance: the absolute tie tolerance of returns over `horizon` steps, 1e-9 of
- * the payoff range per step plus the rounding of float64 sums of that many payoffs. */
-function tolerance(matrix, horizon = 1) {
+ * the payoff range per step: unchanged by adding a constant to the payoffs. */
+export function tolerance(matrix, horizon = 1) {
   const values = matrix.flat();
   const halfRange = Math.max(...values) / 2 - Math.min(...values) / 2;
-  const magnitude = Math.max(...values.map(Math.abs));
-  return horizon * (2 * RELATIVE_TOLERANCE * halfRange + 8 * Number.EPSILON * magnitude);
+  return horizon * 2 * RELATIVE_TOLERANCE * halfRange;
 }
 
 /** iterated.IteratedGame.leader_tables: the table of code `code`, digit s = action in state s. */

@@ -20,6 +20,7 @@ from importlib.resources import files
 import numpy as np
 import pandas as pd
 
+from stackmeta_lite.common.validation import check_bool
 from stackmeta_lite.display.describe import commitment_curve, leader_table_in_words, replay
 from stackmeta_lite.games.bimatrix import (
     BATTLE_OF_THE_SEXES,
@@ -150,7 +151,11 @@ def game_explorer(
     class and tie rule, and see the exact Stackelberg value of the iterated game, the optimal
     leader table in words and its episode; with ``one_shot``, also the one-shot commitment curve
     (pure and mixed commitment, pure Nash)."""
-    games = ONE_SHOT_GAMES if one_shot else {name: make_game(name) for name in CANONICAL_GAMES}
+    games = (
+        ONE_SHOT_GAMES
+        if check_bool("one_shot", one_shot)
+        else {name: make_game(name) for name in CANONICAL_GAMES}
+    )
     if game not in games:
         raise ValueError(f"unknown game {game!r}; the panel offers: {', '.join(games)}")
     start = games[game]

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from stackmeta_lite.common.validation import check_bool
 from stackmeta_lite.games.bimatrix import BATTLE_OF_THE_SEXES, make_game
 from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.learners import torch_threads
@@ -31,6 +32,7 @@ def battle_of_the_sexes_run(
 ) -> pd.DataFrame:
     """One seed of one variant: a row per leader update with the batch's mean leader reward and
     the leader's greedy action (0 = its own choice)."""
+    check_bool("reset", reset)
     iterated = IteratedGame(make_game(BATTLE_OF_THE_SEXES), horizon=1)
     respond = QLearningOpponent(iterated, follower, np.random.default_rng(seed), reset=reset)
     with torch_threads(1):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from stackmeta_lite.common.validation import check_action_array
+from stackmeta_lite.common.validation import check_action_array, check_bool
 from stackmeta_lite.games.iterated import IteratedGame
 
 FollowerAct = Callable[[int, np.ndarray, np.ndarray], np.ndarray]
@@ -35,6 +35,7 @@ def rollout(
     (raw, or centred when ``centred``). The follower's actions are checked at every step (an
     integer array of shape (B,) in range, one vectorised check): -1 or 2 in a 2x2 game raises.
     """
+    check_bool("centred", centred)
     tables = iterated.check_leader_tables(np.atleast_2d(leader_tables))
     n_actions, shape = iterated.n_follower_actions, (len(tables),)
 

@@ -14,7 +14,10 @@ code spells two names ``mixedharmony`` and ``noconflict``; here every name has u
 
 from __future__ import annotations
 
+import math
+import numbers
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,16 +53,32 @@ GAME_ALIASES: dict[str, str] = {"mixedharmony": "mixed_harmony", "noconflict": "
 
 
 def _as_payoff_array(values: object, who: str) -> np.ndarray:
+    """``values`` as a read-only 2-D float64 array of finite real numbers, or a ValueError naming
+    the first bad entry: no strings, booleans, complex numbers, dates or durations, and no number
+    too large for a float (all of which numpy would convert, some with only a warning)."""
     try:
-        raw = np.asarray(values)
-        mixed = raw.dtype.kind == "O" and any(
-            isinstance(x, str | bytes | bool) for x in raw.ravel().tolist()
-        )
-        if raw.dtype.kind in "USb" or mixed:
-            raise TypeError("strings and booleans are not payoffs")
-        array = raw.astype(float)
-    except (TypeError, ValueError) as error:
+        try:
+            raw = np.asarray(values)
+        except OverflowError:  # Python ints beyond int64: keep them as they are, checked below
+            raw = np.array(values, dtype=object)
+    except ValueError as error:  # ragged rows
         raise ValueError(f"{who} payoffs must be a 2-D array of numbers, got {values!r}") from error
+    entries = raw.ravel().tolist() if raw.dtype.kind == "O" else raw.ravel()[:1]
+    if raw.dtype.kind not in "iuf" and raw.size:
+        bad = next(
+            (x for x in entries if isinstance(x, bool) or not isinstance(x, numbers.Real)),
+            entries[0] if raw.dtype.kind != "O" else None,
+        )
+        if bad is not None:
+            raise ValueError(
+                f"{who} payoffs must be a 2-D array of numbers (real: no strings, booleans, "
+                f"complex numbers or dates), got {bad!r} ({type(bad).__name__}) in {values!r}"
+            )
+    with np.errstate(over="ignore"):
+        try:
+            array = raw.astype(float)
+        except OverflowError:  # a Python int beyond float64
+            array = np.array([_float_or_inf(x) for x in entries]).reshape(raw.shape)
     if array.ndim != 2 or min(array.shape) < 1:
         raise ValueError(
             f"{who} payoffs must be a 2-D array with at least one row and column, "
@@ -68,9 +87,27 @@ def _as_payoff_array(values: object, who: str) -> np.ndarray:
     bad = np.argwhere(~np.isfinite(array))
     if bad.size:
         row, col = bad[0]
+        given = raw[row, col]
+        if isinstance(given, int) or np.isfinite(given):  # finite, but beyond float64
+            raise ValueError(
+                f"{who} payoffs must fit a float64 (|payoff| <= {np.finfo(float).max:.4g}); "
+                f"entry [{row}, {col}] is {_short(given)}"
+            )
         raise ValueError(f"{who} payoffs must be finite; entry [{row}, {col}] is {array[row, col]}")
     array.setflags(write=False)
     return array
+
+
+def _short(number: object) -> str:
+    text = repr(number)
+    return text if len(text) <= 40 else f"{text[:12]}... ({len(text)} characters)"
+
+
+def _float_or_inf(number: numbers.Real) -> float:
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf if number > 0 else -math.inf
 
 
 def _action_names(names: tuple[str, ...] | None, count: int, who: str) -> tuple[str, ...]:
@@ -182,7 +219,13 @@ def from_cells(
 
 def game_name(name: str) -> str:
     """``name`` if it is a known game, its current spelling (with a warning) if it is an old
-    one, else a clear error listing the known games."""
+    one, else a clear error listing the known games. The one resolution of game names: the
+    command line, sweeps, environments and ``make_game`` all use it."""
+    if not isinstance(name, str):
+        raise ValueError(
+            f"a game name must be a string, one of: {', '.join(KNOWN_GAMES)}; got {name!r} "
+            f"({type(name).__name__})"
+        )
     if name in GAME_ALIASES:
         current = GAME_ALIASES[name]
         warnings.warn(
@@ -194,6 +237,22 @@ def game_name(name: str) -> str:
     if name not in KNOWN_GAMES:
         raise ValueError(f"unknown game {name!r}; known games are: {', '.join(KNOWN_GAMES)}")
     return name
+
+
+def game_names(names: Sequence[str]) -> list[str]:
+    """Each name resolved by ``game_name``, or a ValueError if two resolve to the same game (an
+    old spelling next to its new one counts twice)."""
+    if isinstance(names, str):
+        raise ValueError(f"games must be a list of names, got the string {names!r}")
+    resolved = [game_name(name) for name in names]
+    seen: dict[str, str] = {}
+    for given, name in zip(names, resolved, strict=True):
+        if name in seen:
+            raise ValueError(
+                f"each game may appear once: {seen[name]!r} and {given!r} are both {name!r}"
+            )
+        seen[name] = given
+    return resolved
 
 
 def make_game(name: str) -> BimatrixGame:

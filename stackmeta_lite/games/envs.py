@@ -25,14 +25,14 @@ follower policy, and the follower (play phase only) against a fixed or freshly r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import gymnasium
 import numpy as np
 from gymnasium import spaces
 from pettingzoo import ParallelEnv
 
-from stackmeta_lite.common.validation import check_action, check_action_array
+from stackmeta_lite.common.validation import check_action, check_action_array, check_bool
 from stackmeta_lite.games.bimatrix import BimatrixGame
 from stackmeta_lite.games.iterated import IteratedGame
 
@@ -56,12 +56,13 @@ class IteratedGameEnv(ParallelEnv):
         if render_mode not in (None, "ansi"):
             raise ValueError(f"render_mode must be None or 'ansi', got {render_mode!r}")
         self.iterated = IteratedGame(game, horizon)
-        self.queries = queries
-        self.centred = centred
+        self.queries = check_bool("queries", queries)
+        self.centred = check_bool("centred", centred)
         self.render_mode = render_mode
         self.possible_agents = [LEADER, FOLLOWER]
         self.agents: list[str] = []
         self._step = 0
+        self._state: int | None = None  # set by reset()
         it = self.iterated
         self.waiting = it.n_follower_observations if queries else None
         follower_obs = it.n_follower_observations + 1 if queries else it.n_states
@@ -119,6 +120,11 @@ class IteratedGameEnv(ParallelEnv):
         """Advance one step; ``actions`` maps each live agent to an action index."""
         if not self.agents:
             raise RuntimeError(_NOT_RUNNING)
+        if not isinstance(actions, Mapping):
+            raise ValueError(
+                f"actions must be a dict with an action for each agent {self.agents}, got "
+                f"{actions!r} ({type(actions).__name__})"
+            )
         missing = [agent for agent in self.agents if agent not in actions]
         if missing:
             raise ValueError(f"actions need a key for each agent {self.agents}, missing {missing}")
@@ -148,6 +154,8 @@ class IteratedGameEnv(ParallelEnv):
     def render(self) -> str | None:
         if self.render_mode != "ansi":
             return None
+        if self._state is None:
+            raise RuntimeError("render() called before reset(); call reset() first")
         phase = "query" if self.in_query_phase else "play"
         return f"step {self._step} ({phase}) state {self.iterated.describe_state(self._state)}"
 
@@ -156,6 +164,12 @@ def _as_policy(policy: Callable[[int], int] | np.ndarray, n_obs: int, n_actions:
     """A callable of the observation; a table is checked once, here (integers in range)."""
     if callable(policy):
         return policy
+    if np.ndim(policy) != 1:
+        raise ValueError(
+            f"follower_policy must be a callable or a 1-D table with one action for each of the "
+            f"{n_obs} follower observations (state * n_contexts + omega, then the waiting index), "
+            f"got an array of shape {np.shape(policy)}"
+        )
     table = check_action_array("follower policy", policy, n_actions, (n_obs,))
     return lambda observation: table[observation]
 
@@ -219,7 +233,7 @@ class FollowerEnv(gymnasium.Env):
         centred: bool = True,
     ) -> None:
         self.iterated = IteratedGame(game, horizon)
-        self.centred = centred
+        self.centred = check_bool("centred", centred)
         self.fixed_table = (
             None if leader_table is None else self.iterated.check_leader_tables(leader_table)
         )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stackmeta_lite.common.validation import check_action_array, check_positive_int
+from stackmeta_lite.common.validation import check_action_array, check_bool, check_integer
 from stackmeta_lite.games.bimatrix import BimatrixGame, make_game
 
 PROBABILITY_TOLERANCE = 1e-6
@@ -35,7 +35,13 @@ class IteratedGame:
     def __post_init__(self) -> None:
         if isinstance(self.game, str):
             object.__setattr__(self, "game", make_game(self.game))
-        check_positive_int("horizon", self.horizon)
+        if not isinstance(self.game, BimatrixGame):
+            raise ValueError(
+                f"game must be a BimatrixGame or a game's name, got {self.game!r} "
+                f"({type(self.game).__name__})"
+            )
+        # A Python int: numpy integers overflow silently in the memory estimates.
+        object.__setattr__(self, "horizon", check_integer("horizon", self.horizon, low=1))
         if self.n_contexts > 2**31:
             raise ValueError(
                 f"a {self.game.leader_payoffs.shape} game has {self.n_contexts} leader tables; "
@@ -67,7 +73,7 @@ class IteratedGame:
 
     def steps_per_episode(self, with_queries: bool) -> int:
         """Env steps of one episode: 15 for the paper's convention (5 queries), 10 without."""
-        return self.horizon + (self.n_states if with_queries else 0)
+        return self.horizon + (self.n_states if check_bool("with_queries", with_queries) else 0)
 
     def next_state(self, leader_action: np.ndarray, follower_action: np.ndarray) -> np.ndarray:
         """Memory-1 state after a joint action (works elementwise on arrays)."""
@@ -76,7 +82,7 @@ class IteratedGame:
     def rewards(self, leader_action: np.ndarray, follower_action: np.ndarray, centred: bool):
         """(leader, follower) rewards of a joint action, raw or centred."""
         leader, follower = self.game.payoffs(leader_action, follower_action)
-        if centred:
+        if check_bool("centred", centred):
             return leader - self.game.offset, follower - self.game.offset
         return leader, follower
 

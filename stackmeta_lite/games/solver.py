@@ -12,11 +12,13 @@ Ties among the follower's best responses are broken for the leader (``"strong"``
 (``"weak"``). Episode returns are raw (1..4 scale for the canonical games); ``per_step`` divides
 by the horizon and ``centred`` subtracts ``game.offset`` per step.
 
-Numerics are scale-free: two returns count as tied when they differ by less than ``tie_tolerance``
-(relative to the payoff range, so payoffs times any positive factor give the same tables and the
-value times that factor). Games whose episode returns could overflow float64, and problems whose
-arrays would exceed ``MAX_SOLVER_BYTES``, are refused with the limit named before any allocation.
-Remaining ties go to the lowest index, in table code order; the browser panels
+Numerics are offset- and scale-free: two returns count as tied when they differ by less than
+``tie_tolerance``, a fraction of the payoff range (max minus min), so adding a constant to a
+player's payoffs or multiplying them by a positive factor gives the same tables, and the value moves
+with them; while episode returns are exact in float64 (say integer multiples of a power of two below
+2**53 of them), the solution is the exact one. Games whose episode returns could overflow float64,
+and problems whose arrays would exceed ``MAX_SOLVER_BYTES``, are refused with the limit named before
+any allocation. Remaining ties go to the lowest index, in table code order; the browser panels
 (``stackmeta_lite/display/panels.js``) port this rule exactly.
 """
 
@@ -45,22 +47,22 @@ GAP_TOLERANCE = 1e-6
 """A follower best-responds (is exact) when its best-response gap is at most this, raw follower
 payoff per step: the one exactness threshold of the package."""
 _MAX_RETURN = np.finfo(float).max / 8  # episode returns and their differences stay finite
-_EPS = np.finfo(float).eps
 
 
 def tie_tolerance(payoffs: np.ndarray, horizon: int = 1) -> float:
     """Raw return difference below which a player's returns over ``horizon`` steps count as tied:
-    1e-9 of its payoff range per step, plus the rounding of float64 sums of that many payoffs."""
+    1e-9 of the range of its payoffs per step. It depends on payoff differences only, so adding a
+    constant to all of a player's payoffs leaves it unchanged and scaling them scales it."""
     payoffs = np.asarray(payoffs, dtype=float)
     half_range = payoffs.max() / 2 - payoffs.min() / 2  # halves: no overflow at +-1e308
-    magnitude = np.abs(payoffs).max()
-    return float(horizon * (2 * RELATIVE_TOLERANCE * half_range + 8 * _EPS * magnitude))
+    return float(horizon * 2 * RELATIVE_TOLERANCE * half_range)
 
 
 def check_solvable(iterated: IteratedGame, n_leader_tables: int, follower_class: str) -> None:
     """Refuse, before allocating, a game whose episode returns could overflow float64 or whose
     solution needs more than ``MAX_SOLVER_BYTES``; the message names the limit."""
     game, horizon = iterated.game, iterated.horizon
+    n_leader_tables = int(n_leader_tables)  # Python ints: numpy integers would overflow below
     magnitude = max(np.abs(game.leader_payoffs).max(), np.abs(game.follower_payoffs).max())
     if magnitude > _MAX_RETURN / horizon:
         raise ValueError(
@@ -283,10 +285,13 @@ def follower_reply(
     the leader's actions), ties within ``tie_tolerance`` broken for (strong) or against (weak)
     the leader, with both expected payoffs (raw)."""
     check_choice("tie rule", ties, TIE_RULES)
-    strategy = np.asarray(leader_strategy, dtype=float)
+    if not isinstance(game, BimatrixGame):
+        raise ValueError(f"game must be a BimatrixGame, got {game!r} ({type(game).__name__})")
+    strategy = np.asarray(leader_strategy)
     n = game.n_leader_actions
     if (
-        strategy.shape != (n,)
+        strategy.dtype.kind not in "iuf"  # no strings, booleans, complex or objects
+        or strategy.shape != (n,)
         or not np.all(np.isfinite(strategy))
         or strategy.min() < 0
         or abs(strategy.sum() - 1) > 1e-9
@@ -295,6 +300,7 @@ def follower_reply(
             f"leader strategy must have {n} probabilities in [0, 1] summing to 1, "
             f"got {leader_strategy!r}"
         )
+    strategy = strategy.astype(float)
     leader, follower = strategy @ game.leader_payoffs, strategy @ game.follower_payoffs
     reply = int(_pick(leader, follower, ties, game))
     return OneShotCommitment(strategy, reply, float(leader[reply]), float(follower[reply]))
@@ -312,7 +318,7 @@ def mixed_stackelberg(game: BimatrixGame) -> OneShotCommitment:
     action (Conitzer and Sandholm 2006), keeping the best feasible one."""
     best: OneShotCommitment | None = None
     n_rows = game.n_leader_actions
-    # The LP's tolerances are absolute: solve on payoffs scaled to [-1, 1] (same optimum).
+    # The LP's tolerances are absolute: solve on payoffs moved to [0, 1] (same optimum).
     leader, follower = (_unit_scale(game.leader_payoffs), _unit_scale(game.follower_payoffs))
     tolerance = tie_tolerance(game.leader_payoffs)
     for b in range(game.n_follower_actions):
@@ -343,8 +349,10 @@ def mixed_stackelberg(game: BimatrixGame) -> OneShotCommitment:
 
 
 def _unit_scale(payoffs: np.ndarray) -> np.ndarray:
-    magnitude = np.abs(payoffs).max()
-    return payoffs / magnitude if magnitude > 0 else payoffs
+    """Payoffs moved and scaled to [0, 1]: the same best replies and commitments."""
+    half_range = payoffs.max() / 2 - payoffs.min() / 2  # halves: no overflow at +-1e308
+    moved = payoffs / 2 - payoffs.min() / 2
+    return moved / half_range if half_range > 0 else moved
 
 
 def pure_nash_equilibria(game: BimatrixGame) -> list[tuple[int, int]]:

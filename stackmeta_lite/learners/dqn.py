@@ -16,7 +16,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from stackmeta_lite.common.validation import check_integer, check_positive_int, check_range
+from stackmeta_lite.common.validation import (
+    check_bool,
+    check_integer,
+    check_positive_int,
+    check_range,
+)
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,7 @@ class QueryDQN:
 
     def act(self, n_episodes: int, explore: bool = True) -> np.ndarray:
         """Answer all queries for ``n_episodes`` episodes: tables (n_episodes, n_states)."""
+        check_bool("explore", explore)
         tables = np.zeros((n_episodes, self.n_states), dtype=np.int64)
         with torch.no_grad():
             for k in range(self.n_states):

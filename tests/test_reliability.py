@@ -1,0 +1,368 @@
+"""Reliability, one test per class of defect: outputs that never clobber what is at their path,
+CSV appends that keep earlier rows byte for byte, a solver exact under any offset and scale,
+one resolution of game names, booleans and payoffs never converted silently, and errors that name
+the bad input."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import gymnasium
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stackmeta_lite.atari.__main__ import main as atari_main
+from stackmeta_lite.atari.experiment import budget_for
+from stackmeta_lite.cli import main
+from stackmeta_lite.common.files import append_csv, check_output_file, write_atomic
+from stackmeta_lite.common.processes import pool_size
+from stackmeta_lite.display.panels import game_explorer
+from stackmeta_lite.experiments.bos import battle_of_the_sexes_run
+from stackmeta_lite.experiments.checkpoint import GreedyFollower, load_pair, save_pair
+from stackmeta_lite.games import registration
+from stackmeta_lite.games.batched import rollout
+from stackmeta_lite.games.bimatrix import BimatrixGame, game_names, make_game
+from stackmeta_lite.games.envs import FollowerEnv, IteratedGameEnv, LeaderEnv
+from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.games.solver import follower_reply, solve_iterated
+
+# --- outputs never clobber -------------------------------------------------------------------
+
+
+def _special_targets(directory: Path) -> dict[str, Path]:
+    """Paths that are no regular file: a named pipe, links (to a file, dangling), a directory."""
+    regular = directory / "precious.csv"
+    regular.write_text("keep me\n")
+    os.mkfifo(directory / "pipe")
+    (directory / "link").symlink_to(regular)
+    (directory / "dangling").symlink_to(directory / "nowhere.csv")
+    (directory / "folder").mkdir()
+    return {name: directory / name for name in ("pipe", "link", "dangling", "folder")}
+
+
+@pytest.mark.parametrize("name", ["pipe", "link", "dangling", "folder"])
+def test_outputs_refuse_what_is_not_a_regular_file_and_leave_it_alone(tmp_path, name):
+    target = _special_targets(tmp_path)[name]
+    before = target.lstat()
+    with pytest.raises(ValueError, match=str(target)):
+        check_output_file(target)  # the command line's check, before any computing
+    with pytest.raises(ValueError, match=f"{target}.*(pipe|link|directory)"):
+        write_atomic(target, "new\n")
+    after = target.lstat()
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+    assert (tmp_path / "precious.csv").read_text() == "keep me\n"
+    assert not (tmp_path / "nowhere.csv").exists()
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_device_passes_no_output_check_even_for_root():
+    # As root /dev/null passes every permission check: the file type decides.
+    with pytest.raises(ValueError, match="/dev/null is a character device"):
+        check_output_file("/dev/null")
+
+
+@pytest.mark.parametrize("permissions", [0o600, 0o640, 0o755])
+def test_replacing_a_file_keeps_its_permissions(tmp_path, permissions):
+    path = tmp_path / "out.csv"
+    path.write_text("old\n")
+    path.chmod(permissions)
+    write_atomic(path, "new\n")
+    assert path.read_text() == "new\n"
+    assert stat.S_IMODE(path.stat().st_mode) == permissions
+
+
+def test_a_missing_directory_is_named_not_the_temporary_file(tmp_path):
+    missing = tmp_path / "no" / "such"
+    with pytest.raises(FileNotFoundError, match=f"directory {missing} does not exist") as error:
+        write_atomic(missing / "out.csv", "x")
+    assert ".tmp" not in str(error.value)
+
+
+# --- CSV appends keep earlier rows -----------------------------------------------------------
+
+_cells = st.text(alphabet="0123456789.-eE+ aZ_", min_size=1, max_size=8).filter(
+    lambda text: text == text.strip()
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=st.lists(_cells, min_size=1, max_size=4), second=st.lists(_cells, max_size=4))
+def test_append_csv_keeps_earlier_rows_byte_for_byte(tmp_path_factory, first, second):
+    path = tmp_path_factory.mktemp("append") / "table.csv"
+    append_csv(pd.DataFrame({"table": first, "x": range(len(first))}), path)
+    before = path.read_bytes()
+    append_csv(pd.DataFrame({"table": second, "x": range(len(second))}), path)
+    assert path.read_bytes().startswith(before)
+    stored = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert stored["table"].tolist() == first + second  # "00111" stays "00111"
+
+
+def test_append_csv_refuses_another_header(tmp_path):
+    path = tmp_path / "table.csv"
+    append_csv(pd.DataFrame({"a": [1]}), path)
+    with pytest.raises(ValueError, match="header 'a' differs"):
+        append_csv(pd.DataFrame({"b": [2]}), path)
+    assert path.read_text() == "a\n1\n"
+
+
+# --- one resolution of game names ------------------------------------------------------------
+
+
+def test_old_game_keys_resolve_everywhere_and_duplicates_are_found_after_resolution(
+    tmp_path, capsys
+):
+    out = tmp_path / "solve.csv"
+    with pytest.warns(FutureWarning, match="'noconflict'.*'no_conflict'"):
+        assert (
+            main(["solve", "--games", "noconflict,hero", "--horizon", "2", "--out", str(out)]) == 0
+        )
+    assert set(pd.read_csv(out)["game"]) == {"no_conflict", "hero"}
+    with pytest.warns(FutureWarning), pytest.raises(SystemExit) as exit_code:
+        main(["solve", "--games", "mixed_harmony,mixedharmony"])
+    assert exit_code.value.code == 2
+    assert "'mixed_harmony' and 'mixedharmony' are both 'mixed_harmony'" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="a game name must be a string.*got 3 \\(int\\)"):
+        game_names(["hero", 3])
+
+
+# --- flags and payoffs are never converted silently ------------------------------------------
+
+PD = make_game("prisoners_dilemma")
+FLAGS = {
+    "IteratedGameEnv(queries=)": lambda v: IteratedGameEnv(PD, queries=v),
+    "IteratedGameEnv(centred=)": lambda v: IteratedGameEnv(PD, centred=v),
+    "LeaderEnv(queries=)": lambda v: LeaderEnv(PD, lambda obs: 0, queries=v),
+    "FollowerEnv(centred=)": lambda v: FollowerEnv(PD, centred=v),
+    "parallel_env(queries=)": lambda v: registration.parallel_env(queries=v),
+    "rollout(centred=)": lambda v: rollout(
+        IteratedGame(PD), np.zeros((1, 5), int), lambda t, s, o: np.zeros(1, int), centred=v
+    ),
+    "rewards(centred=)": lambda v: IteratedGame(PD).rewards(0, 0, centred=v),
+    "steps_per_episode(with_queries=)": lambda v: IteratedGame(PD).steps_per_episode(v),
+    "game_explorer(one_shot=)": lambda v: game_explorer(one_shot=v),
+    "battle_of_the_sexes_run(reset=)": lambda v: battle_of_the_sexes_run(0, v),
+    "budget_for(ci=)": lambda v: budget_for("seller", v),
+}
+_not_flags = st.one_of(
+    st.sampled_from(["False", "no", "0", "", "True", None, 0, 1, 0.0, np.int64(0), [False]]),
+    st.text(max_size=5),
+    st.integers(),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(where=st.sampled_from(sorted(FLAGS)), value=_not_flags)
+def test_flags_must_be_true_or_false(where, value):
+    name = where.split("(")[1].rstrip("=)")
+    with pytest.raises(ValueError, match=f"{name} must be True or False, got "):
+        FLAGS[where](value)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ([[1 + 1j, 2], [3, 4]], r"numbers \(real.*got np.complex128\(1\+1j\)"),
+        (np.array([[1, 2], [3, 4]], dtype=complex), "got np.complex128"),
+        (np.array([[1, 2], [3, 4]], dtype="m8[D]"), "got np.timedelta64"),
+        (np.array([[1, 2], [3, 4]], dtype="M8[D]"), "got np.datetime64"),
+        ([[datetime.datetime(2020, 1, 1), 2], [3, 4]], r"got datetime.datetime\(2020"),
+        ([[datetime.timedelta(days=1), 2], [3, 4]], "got datetime.timedelta"),
+        ([[2, -(10**400)], [3, 4]], r"fit a float64.*entry \[0, 1\] is -1000"),
+        ([[2, 3], [np.longdouble("1e4000"), 4]], r"fit a float64.*entry \[1, 0\]"),
+    ],
+)
+def test_payoffs_are_real_numbers_that_fit_a_float(entry, message):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an error, not a warning and a conversion
+        with pytest.raises(ValueError, match=f"leader payoffs must .*{message}"):
+            BimatrixGame(entry, np.zeros((2, 2)))
+
+
+def test_a_checkpoint_with_complex_payoffs_is_refused(tmp_path):
+    path = tmp_path / "pair.pt"
+    iterated = IteratedGame(PD)
+    save_pair(path, iterated, GreedyFollower(np.zeros(160, int)), np.zeros(5, int))
+    data = torch.load(path, weights_only=True)
+    data["game"]["leader_payoffs"] = (np.array(data["game"]["leader_payoffs"]) + 1j).tolist()
+    torch.save(data, path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=f"{path}"):
+            load_pair(path)
+
+
+# --- errors name the bad input ---------------------------------------------------------------
+
+
+def _stepped(env, actions):
+    env.reset()
+    return env.step(actions)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: gymnasium.make(registration.LEADER_ID, follower_policy=np.zeros((161, 2), int)),
+            ValueError,
+            r"follower_policy must be a callable or a 1-D table .* 161 .* shape \(161, 2\)",
+        ),
+        (
+            lambda: IteratedGameEnv(PD, render_mode="ansi").render(),
+            RuntimeError,
+            r"render\(\) called before reset\(\)",
+        ),
+        (lambda: IteratedGame(123), ValueError, r"game must be a BimatrixGame .* got 123 \(int\)"),
+        (lambda: IteratedGame(None), ValueError, "game must be a BimatrixGame .* got None"),
+        (
+            lambda: _stepped(IteratedGameEnv(PD), None),
+            ValueError,
+            r"actions must be a dict .* got None \(NoneType\)",
+        ),
+        (
+            lambda: follower_reply(PD, ["0.5", "0.5"]),
+            ValueError,
+            r"leader strategy must have 2 probabilities .* got \['0.5', '0.5'\]",
+        ),
+        (
+            lambda: solve_iterated(IteratedGame(PD, np.int64(2**61))),
+            ValueError,
+            "at horizon 2305843009213693952 would need .* MAX_SOLVER_BYTES",
+        ),
+        (
+            lambda: save_pair(
+                "missing/pair.pt", IteratedGame(PD), GreedyFollower(np.zeros(160, int)), [0] * 5
+            ),
+            FileNotFoundError,
+            "the directory missing does not exist",
+        ),
+    ],
+)
+def test_errors_name_the_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+# --- command lines refuse bad arguments before any computing ---------------------------------
+
+
+def _refused(call, capsys) -> str:
+    with pytest.raises(SystemExit) as exit_code:
+        call()
+    assert exit_code.value.code == 2 or isinstance(exit_code.value.code, str)
+    return capsys.readouterr().err + str(exit_code.value.code)
+
+
+def test_command_lines_refuse_bad_arguments_before_computing(tmp_path, capsys, monkeypatch):
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained before refusing")
+
+    monkeypatch.setattr("stackmeta_lite.method.pretrain.pretrain_follower", no_training)
+    same = tmp_path / "X"
+    args = ["benchmark", "--games", "hero", "--seeds", "0", "--runs", str(same), "--out", str(same)]
+    assert "is the --runs directory" in _refused(lambda: main(args), capsys)
+    assert not same.exists()
+    args = ["train", "--game", "hero", "--horizon", "30000", "--out", str(tmp_path / "p.pt")]
+    assert "MAX_SOLVER_BYTES" in _refused(lambda: main(args), capsys)
+
+    seeds = ["experiment", "--order", "seller", "--seeds", "0-200000", "--out", str(tmp_path)]
+    assert "at most 100,000 seeds" in _refused(lambda: atari_main(seeds), capsys)
+    (tmp_path / "bullet_values.csv").write_text("role,value\nseller,1\nbuyer,2\n")
+    power = ["power", "--order", "seller", "--out", str(tmp_path)]
+    message = _refused(lambda: atari_main(power), capsys)
+    assert "bullet_values.csv lacks the column(s) ['shooter']" in message
+    monkeypatch.setenv("STACKMETA_BUDGET", "bogus")
+    message = _refused(lambda: atari_main(power), capsys)
+    assert "STACKMETA_BUDGET must be one of full, ci, got 'bogus'" in message
+
+
+# --- signals end the workers -----------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    """Live (not zombie) processes whose parent is ``pid``, from /proc."""
+    children = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            children.append(int(stat_file.parent.name))
+    return children
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _signal_ends_all_workers(script: str, signum: int, n_workers: int) -> None:
+    """Start ``script`` in a subprocess, wait for its ``n_workers`` worker processes, send
+    ``signum`` and check that the parent exits and no worker survives it."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    parent = subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while len(workers) < n_workers and time.monotonic() < deadline and parent.poll() is None:
+        time.sleep(0.2)
+        workers = [pid for pid in _children(parent.pid) if pid not in _resource_trackers(parent)]
+    assert len(workers) >= n_workers, parent.stderr.read().decode() if parent.poll() else workers
+    time.sleep(1)
+    parent.send_signal(signum)
+    try:
+        code = parent.wait(timeout=60)
+    except subprocess.TimeoutExpired:  # waiting for its workers: end it, then fail
+        parent.kill()
+        code = parent.wait()
+    time.sleep(0.5)
+    survivors = [pid for pid in workers if _alive(pid)]
+    for pid in survivors:  # leave no stray process behind whatever the outcome
+        os.kill(pid, signal.SIGKILL)
+    assert not survivors, f"workers {survivors} outlived the parent after signal {signum}"
+    assert code == 128 + signum or code == -signum or (signum == signal.SIGINT and code == 1)
+
+
+def _resource_trackers(parent: subprocess.Popen) -> list[int]:
+    """multiprocessing's resource tracker: a helper that ends by itself, not a worker."""
+    return [
+        pid
+        for pid in _children(parent.pid)
+        if "resource_tracker" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    ]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_ends_the_worker_pool(signum):
+    script = (
+        "import time\n"
+        "from stackmeta_lite.common.processes import worker_pool\n"
+        "with worker_pool(2, 4) as pool:\n"
+        "    list(pool.map(time.sleep, [300] * 4))\n"
+    )
+    _signal_ends_all_workers(script, signum, 2)
+
+
+def test_the_pool_never_exceeds_the_jobs_or_the_cores_unless_asked(monkeypatch):
+    monkeypatch.setattr("stackmeta_lite.common.processes.cores", lambda: 2)
+    assert pool_size(None, 1) == 1 and pool_size(None, 10) == 2 and pool_size(8, 2) == 2
+    with pytest.warns(RuntimeWarning, match="3 worker processes on 2 cores"):
+        assert pool_size(3, 10) == 3
+    with pytest.raises(ValueError, match=r"workers must be at most 8 \(4 per core, 2 cores\)"):
+        pool_size(9, 100)
+    with pytest.raises(ValueError, match="workers must be an integer >= 1, got '2'"):
+        pool_size("2", 4)
