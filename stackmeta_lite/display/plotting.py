@@ -61,6 +61,13 @@ STYLE: dict[str, object] = {
 }
 """The book's one plotting style: seaborn whitegrid, colorblind palette, compact figures."""
 
+BOOK_WIDTH = 8.0
+"""The widest figure, in inches at the style's 100 dpi: the book's content column at a 1280 px
+window, so that a figure is shown at its own size and no text is scaled below ``MIN_FONT``."""
+
+MIN_FONT = 9.0
+"""The smallest font size (points) of any text in a figure."""
+
 
 def set_style() -> None:
     """Make ``STYLE`` the global style, for figures a chapter draws itself."""
@@ -68,12 +75,20 @@ def set_style() -> None:
 
 
 def styled(draw: Callable[..., Figure]) -> Callable[..., Figure]:
-    """Draw a figure in ``STYLE`` whatever the global style is."""
+    """Draw a figure in ``STYLE`` whatever the global style is.
+
+    Only the settings ``STYLE`` names are restored afterwards. (``mpl.rc_context`` restores every
+    setting, including interactive mode, which Jupyter's inline backend switches on when the first
+    figure is made; turned off again, the inline backend shows no later figure.)"""
 
     @functools.wraps(draw)
     def wrapper(*args, **kwargs) -> Figure:
-        with mpl.rc_context(STYLE):
+        saved = {key: mpl.rcParams[key] for key in STYLE}
+        mpl.rcParams.update(STYLE)
+        try:
             return draw(*args, **kwargs)
+        finally:
+            mpl.rcParams.update(saved)
 
     return wrapper
 
@@ -131,7 +146,9 @@ def payoff_grid(games: Sequence[str] = CANONICAL_GAMES, ncols: int = 4) -> Figur
     """Small 2x2 heat maps of the leader's payoff, one per game, each cell annotated
     'leader, follower' (raw 1..4); rows are the leader's action, columns the follower's."""
     nrows = int(np.ceil(len(games) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(2.1 * ncols, 2.1 * nrows), squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(BOOK_WIDTH / 4 * ncols, 2.0 * nrows), squeeze=False
+    )
     loaded = [make_game(name) for name in games]
     vmin = min(g.leader_payoffs.min() for g in loaded)
     vmax = max(g.leader_payoffs.max() for g in loaded)
@@ -183,7 +200,7 @@ def exactness_curves(curves: pd.DataFrame, steps: str = "steps_with_queries") ->
     """Follower pre-training against env steps, one line per learner: left the share of leader
     tables on which the greedy follower is exact (mean over runs, 10-90% band), right the share
     of runs exact on every table. ``curves``: learner, ``steps``, share_exact, all_exact."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 3.8), sharex=True)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(BOOK_WIDTH, 3.8), sharex=True)
     for ax, column, label in (
         (left, "share_exact", "share of leader tables\nwith an exact reply"),
         (right, "all_exact", "share of pre-trainings exact\non every leader table"),
@@ -199,10 +216,14 @@ def exactness_curves(curves: pd.DataFrame, steps: str = "steps_with_queries") ->
         )
         ax.set_xscale("symlog", linthresh=1000)
         ax.set_ylim(-0.02, 1.02)
-        ax.set_xlabel(STEP_LABELS.get(steps, steps))
+        ax.set_xlabel("")
         ax.set_ylabel(label)
-    right.legend(title="", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
-    fig.tight_layout()
+    # One step label for both panels (two long labels side by side would run into each other).
+    fig.supxlabel(STEP_LABELS.get(steps, steps) + ", linear to 1,000, log above", fontsize=10)
+    handles, labels = right.get_legend_handles_labels()
+    right.get_legend().remove()
+    fig.legend(handles, labels, loc="upper center", ncol=len(labels), frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 0.92))
     return fig
 
 
@@ -218,7 +239,7 @@ def gap_heatmap(
     named in the axis label when given)."""
     grid = gaps.pivot_table(index=row, columns=column, values="gap", sort=False)
     height = 0.9 + 0.32 * len(grid)
-    fig, ax = plt.subplots(figsize=(9.0, height))
+    fig, ax = plt.subplots(figsize=(BOOK_WIDTH, height + 0.4))
     vmax = max(float(np.nanmax(grid.to_numpy())), 0.1)
     sns.heatmap(
         grid,
@@ -233,7 +254,7 @@ def gap_heatmap(
     states = f" (action in states {state_order(iterated)})" if iterated is not None else ""
     ax.set_xlabel(f"leader table{states}")
     ax.set_ylabel("")
-    ax.tick_params(axis="x", labelrotation=90, labelsize=7)
+    ax.tick_params(axis="x", labelrotation=90)
     fig.tight_layout()
     return fig
 
@@ -245,7 +266,7 @@ def pretraining_run(
     """One pre-training run: its learning curve in both step conventions of ``iterated`` (left)
     and its final exact best-response gap against each of the leader tables (right)."""
     fig, (left, right) = plt.subplots(
-        1, 2, figsize=(10.0, 3.6), gridspec_kw={"width_ratios": [1, 1.6]}
+        1, 2, figsize=(BOOK_WIDTH, 4.2), gridspec_kw={"width_ratios": [1, 1.6]}
     )
     left.plot(history["steps_with_queries"], history["best_response_gap"], marker="o", markersize=3)
     left.set_xlabel(STEP_LABELS["steps_with_queries"].split(" (")[0] + " (with queries)")
@@ -258,7 +279,7 @@ def pretraining_run(
     right.bar(gaps["table"], gaps["gap"], color=colours)
     right.set_ylabel("gap per step")
     right.set_xlabel("leader table (green: exact best response)")
-    right.tick_params(axis="x", labelrotation=90, labelsize=7)
+    right.tick_params(axis="x", labelrotation=90)
     right.set_ylim(0, max(0.2, float(gaps["gap"].max()) * 1.1))
     if title:
         fig.suptitle(title)
@@ -267,14 +288,14 @@ def pretraining_run(
 
 
 @styled
-def battle_of_the_sexes(results: pd.DataFrame, ncols: int = 4) -> Figure:
+def battle_of_the_sexes(results: pd.DataFrame, ncols: int = 2) -> Figure:
     """The paper's Figure 3: leader reward (raw, 2 = Stackelberg) against leader updates, one
     panel per seed, Q-table reset and continuous learning as two lines."""
     seeds = sorted(results["seed"].unique())
     ncols = min(ncols, len(seeds))
     nrows = int(np.ceil(len(seeds) / ncols))
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(3.0 * ncols, 2.8 * nrows), sharey=True, squeeze=False
+        nrows, ncols, figsize=(BOOK_WIDTH / 2 * ncols, 2.4 * nrows), sharey=True, squeeze=False
     )
     colours = palette(list(FOLLOWER_LABELS))
     for ax, seed in zip(axes.flat, seeds, strict=False):
@@ -322,8 +343,8 @@ def k_sweep(final: pd.DataFrame) -> Figure:
     )
     ax.axhline(2.0, color="0.3", linestyle=":", linewidth=1)
     ax.axhline(1.0, color="0.3", linestyle=":", linewidth=1)
-    ax.text(ax.get_xlim()[1], 2.0, " Stackelberg", va="center", fontsize=8)
-    ax.text(ax.get_xlim()[1], 1.0, " follower's\n equilibrium", va="center", fontsize=8)
+    ax.text(ax.get_xlim()[1], 2.0, " Stackelberg", va="center", fontsize=9)
+    ax.text(ax.get_xlim()[1], 1.0, " follower's\n equilibrium", va="center", fontsize=9)
     ax.set_xlabel("follower Q-learning episodes per leader episode (K)")
     ax.set_ylabel("final leader reward")
     ax.set_ylim(-0.05, 2.15)
@@ -338,7 +359,7 @@ def benchmark(
     steps: str = "steps_with_queries",
     games: Sequence[str] | None = None,
     reference_levels: Mapping[str, float] | None = None,
-    ncols: int = 4,
+    ncols: int = 3,
 ) -> Figure:
     """The paper's Figure 1: greedy leader value (raw per step, 1..4) against env steps, one
     panel per game, one line per method with a min-max band over seeds, the exact (strong,
@@ -347,7 +368,7 @@ def benchmark(
     nrows = int(np.ceil(len(games) / ncols))
     ncols = min(ncols, len(games))
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(3.2 * ncols, 2.7 * nrows), sharey=True, squeeze=False
+        nrows, ncols, figsize=(BOOK_WIDTH / 3 * ncols, 2.4 * nrows), sharey=True, squeeze=False
     )
     colours = method_palette()
     data = results.assign(method=results["method"].map(METHOD_LABELS))
@@ -393,11 +414,12 @@ def benchmark(
         handles,
         labels,
         loc="upper center",
-        ncol=len(labels),
+        ncol=2,
         frameon=False,
         bbox_to_anchor=(0.5, 1.0),
     )
-    fig.tight_layout(rect=(0.01, 0.0, 1, 1 - 0.3 / (2.7 * nrows)))
+    legend_rows = int(np.ceil(len(labels) / 2))
+    fig.tight_layout(rect=(0.01, 0.0, 1, 1 - 0.22 * legend_rows / (2.4 * nrows)))
     return fig
 
 
@@ -411,7 +433,7 @@ def paired_steps(pairs: pd.DataFrame, method: str, baseline: str) -> Figure:
     data = pairs.assign(
         **{column: pairs[column].replace(np.inf, edge) for column in (method, baseline)}
     )
-    fig, ax = plt.subplots(figsize=(6.4, 4.6))
+    fig, ax = plt.subplots(figsize=(7.6, 4.6))
     sns.scatterplot(data=data, x=baseline, y=method, hue="game", style="game", ax=ax, s=45)
     low = float(data[[method, baseline]].min().min()) / 2
     ax.plot([low, edge], [low, edge], color="black", linewidth=1, linestyle="--")
@@ -421,30 +443,46 @@ def paired_steps(pairs: pd.DataFrame, method: str, baseline: str) -> Figure:
     ax.set_yscale("log")
     ax.set_xlabel(f"{METHOD_LABELS.get(baseline, baseline)}: env steps to the optimum")
     ax.set_ylabel(f"{METHOD_LABELS.get(method, method)}:\nenv steps to the optimum")
-    ax.legend(title="", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False, fontsize=8)
+    ax.legend(title="", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
     fig.tight_layout()
     return fig
 
 
 def _draw_commitment(ax: mpl.axes.Axes, curves: pd.DataFrame) -> None:
-    """The leader's expected payoff against P(first action) on ``ax``, strong ties solid and
-    weak dotted. ``curves``: ties, p, leader_payoff."""
-    for ties, style in (("strong", "-"), ("weak", ":")):
+    """The leader's expected payoff against P(first action) on ``ax``: strong ties a thick solid
+    line with circles, weak ties a thin dashed line with crosses on top of it, in another colour,
+    so that both show where they coincide. ``curves``: ties, p, leader_payoff."""
+    colours = sns.color_palette("colorblind", 2)
+    for colour, (ties, style, width, marker) in zip(
+        colours, (("strong", "-", 4.0, "o"), ("weak", "--", 1.6, "x")), strict=True
+    ):
         part = curves[curves["ties"] == ties]
-        width = 2.0 if ties == "strong" else 1.5
-        ax.plot(part["p"], part["leader_payoff"], style, label=f"{ties} ties", linewidth=width)
+        ax.plot(
+            part["p"],
+            part["leader_payoff"],
+            linestyle=style,
+            linewidth=width,
+            marker=marker,
+            markevery=max(len(part) // 8, 1),
+            markersize=7,
+            color=colour,
+            alpha=0.6 if ties == "strong" else 1.0,
+            label=f"{ties} ties",
+        )
 
 
 @styled
 def commitment_curves(curves: pd.DataFrame, ncols: int = 3) -> Figure:
     """One-shot commitment: the leader's expected payoff against the probability of its first
-    action, one panel per game, strong (solid) and weak (dotted) tie-breaking.
+    action, one panel per game, strong (thick, solid) and weak (thin, dashed) tie-breaking.
 
     ``curves``: game, ties, p, leader_payoff (as from ``describe.commitment_curve``)."""
     games = list(dict.fromkeys(curves["game"]))
     ncols = min(ncols, len(games))
     nrows = int(np.ceil(len(games) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.9 * nrows), squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(BOOK_WIDTH / 3 * ncols, 3.0 * nrows), squeeze=False
+    )
     for ax, game in zip(axes.flat, games, strict=False):
         _draw_commitment(ax, curves[curves["game"] == game])
         ax.set_title(game.replace("_", " "))
@@ -452,7 +490,7 @@ def commitment_curves(curves: pd.DataFrame, ncols: int = 3) -> Figure:
     for ax in axes.flat[len(games) :]:
         ax.set_visible(False)
     axes[0, 0].set_ylabel("leader's expected payoff")
-    axes[0, 0].legend(fontsize=8)
+    axes[0, 0].legend()
     fig.tight_layout()
     return fig
 
@@ -486,13 +524,36 @@ ORDER_LABELS: dict[str, str] = {"seller": "seller leads", "buyer": "buyer leads"
 """Legend names of the two leader orders of the bullet trade."""
 
 
+CANNON_COLOURS: dict[str, tuple[int, int, int]] = {"seller": (50, 132, 50), "buyer": (162, 134, 56)}
+"""Screen colour of each trader's cannon: the seller is player 1 (green, starts on the left), the
+buyer player 2 (yellow)."""
+
+
 def atari_frames(frames: np.ndarray, steps: Sequence[int]) -> Figure:
-    """A strip of RGB screens (n, 210, 160, 3), each titled with its agent step."""
-    fig, axes = plt.subplots(1, len(steps), figsize=(2.4 * len(steps), 3.4), squeeze=False)
+    """A strip of RGB screens (n, 210, 160, 3), each titled with its agent step, each cannon on
+    screen labelled with its trader's role."""
+    fig, axes = plt.subplots(
+        1, len(steps), figsize=(BOOK_WIDTH / 5 * len(steps), 3.2), squeeze=False
+    )
     for ax, frame, step in zip(axes.flat, frames, steps, strict=True):
         ax.imshow(frame)
         ax.set_title(f"agent step {step}")
         ax.axis("off")
+        ground = frame[183:196]  # the rows the cannons stand on
+        found = {
+            role: np.nonzero((ground == c).all(axis=-1))[1] for role, c in CANNON_COLOURS.items()
+        }
+        if all(len(columns) for columns in found.values()):  # both cannons on screen
+            for role, columns in found.items():
+                ax.text(
+                    columns.mean(),
+                    214,
+                    role,
+                    ha="center",
+                    va="top",
+                    fontsize=MIN_FONT,
+                    color=np.array(CANNON_COLOURS[role]) / 255,
+                )
     fig.tight_layout()
     return fig
 
@@ -500,7 +561,7 @@ def atari_frames(frames: np.ndarray, steps: Sequence[int]) -> Figure:
 def atari_market_values(markets: pd.DataFrame, prices: Sequence[float]) -> Figure:
     """Value per bullet (reward units) with its 3-standard-error interval, one panel per player,
     one row per market setting; the grid prices as dotted lines."""
-    fig, axes = plt.subplots(1, 2, figsize=(10, 0.6 + 0.55 * markets["market"].nunique()))
+    fig, axes = plt.subplots(1, 2, figsize=(BOOK_WIDTH, 1.0 + 0.55 * markets["market"].nunique()))
     for ax, (shooter, rows) in zip(axes, markets.groupby("shooter", sort=False), strict=True):
         ax.errorbar(
             rows["value"],
@@ -530,7 +591,7 @@ def atari_trade_prices(curves: pd.DataFrame, exact: Mapping[str, float]) -> Figu
     )
     leader["order"] = leader["order"].map(ORDER_LABELS)
     colours = {ORDER_LABELS[k]: v for k, v in palette(list(ORDER_LABELS)).items()}
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig, axes = plt.subplots(1, 2, figsize=(BOOK_WIDTH, 3.6))
     for ax, column, label in (
         (axes[0], "mean_price", "mean price of accepted trades"),
         (axes[1], "leader_reward", "leader reward per game"),
