@@ -61,9 +61,9 @@ STYLE: dict[str, object] = {
 }
 """The book's one plotting style: seaborn whitegrid, colorblind palette, compact figures."""
 
-BOOK_WIDTH = 8.0
-"""The widest figure, in inches at the style's 100 dpi: the book's content column at a 1280 px
-window, so that a figure is shown at its own size and no text is scaled below ``MIN_FONT``."""
+BOOK_WIDTH = 7.2
+"""The widest figure, in inches at the style's 100 dpi: the book's content column is 740 px wide
+in a 1280 px window, so a figure is shown at its own size and no text shrinks below ``MIN_FONT``."""
 
 MIN_FONT = 9.0
 """The smallest font size (points) of any text in a figure."""
@@ -173,7 +173,7 @@ def pretraining_curves(
     """Mean best-response gap over all leader tables (raw per step) against env steps, one line
     per ``hue`` value with a min-max band over seeds; ``reference`` (same columns) is drawn as a
     dashed black line, e.g. another configuration."""
-    fig, ax = plt.subplots(figsize=(8.0, 4.2))
+    fig, ax = plt.subplots(figsize=(BOOK_WIDTH, 4.2))
     sns.lineplot(data=history, x=steps, y="best_response_gap", hue=hue, errorbar=("pi", 100), ax=ax)
     if reference is not None:
         sns.lineplot(
@@ -433,7 +433,7 @@ def paired_steps(pairs: pd.DataFrame, method: str, baseline: str) -> Figure:
     data = pairs.assign(
         **{column: pairs[column].replace(np.inf, edge) for column in (method, baseline)}
     )
-    fig, ax = plt.subplots(figsize=(7.6, 4.6))
+    fig, ax = plt.subplots(figsize=(BOOK_WIDTH, 4.6))
     sns.scatterplot(data=data, x=baseline, y=method, hue="game", style="game", ax=ax, s=45)
     low = float(data[[method, baseline]].min().min()) / 2
     ax.plot([low, edge], [low, edge], color="black", linewidth=1, linestyle="--")
@@ -499,7 +499,7 @@ def commitment_curves(curves: pd.DataFrame, ncols: int = 3) -> Figure:
 def stackelberg_values(values: pd.DataFrame) -> Figure:
     """Leader value per step (raw) of each game under several solution concepts, one marker per
     concept. ``values``: game, concept, value."""
-    fig, ax = plt.subplots(figsize=(8.0, 5.0))
+    fig, ax = plt.subplots(figsize=(BOOK_WIDTH, 5.0))
     sns.pointplot(
         data=values,
         y="game",
