@@ -61,9 +61,9 @@ STYLE: dict[str, object] = {
 }
 """The book's one plotting style: seaborn whitegrid, colorblind palette, compact figures."""
 
-BOOK_WIDTH = 7.2
-"""The widest figure, in inches at the style's 100 dpi: the book's content column is 740 px wide
-in a 1280 px window, so a figure is shown at its own size and no text shrinks below ``MIN_FONT``."""
+BOOK_WIDTH = 6.6
+"""The widest figure, in inches at the style's 100 dpi: a figure in the book's content column has
+660 px in a 1280 px window, so it is shown at its own size and no text shrinks below ``MIN_FONT``."""
 
 MIN_FONT = 9.0
 """The smallest font size (points) of any text in a figure."""
