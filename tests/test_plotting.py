@@ -74,7 +74,7 @@ def visible_axes(fig) -> list:
 
 def test_set_style_is_seaborn_whitegrid():
     assert matplotlib.rcParams["axes.grid"]
-    assert matplotlib.rcParams["figure.figsize"] == [7.0, 4.0]
+    assert matplotlib.rcParams["figure.figsize"] == [6.6, 4.0]
 
 
 def test_table_label_spells_the_actions_in_state_order():

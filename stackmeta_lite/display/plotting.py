@@ -51,7 +51,7 @@ STYLE: dict[str, object] = {
     "axes.prop_cycle": mpl.cycler(color=sns.color_palette("colorblind")),
     "figure.dpi": 100,
     "savefig.dpi": 100,
-    "figure.figsize": (7.0, 4.0),
+    "figure.figsize": (6.6, 4.0),
     "axes.titlesize": 11,
     "axes.labelsize": 10,
     "legend.fontsize": 9,
@@ -327,7 +327,7 @@ def battle_of_the_sexes(results: pd.DataFrame, ncols: int = 2) -> Figure:
 def k_sweep(final: pd.DataFrame) -> Figure:
     """Final leader reward (mean of the last updates) against the follower's Q-learning
     episodes per leader episode, one dot per seed, by follower variant."""
-    fig, ax = plt.subplots(figsize=(7.0, 3.6))
+    fig, ax = plt.subplots(figsize=(BOOK_WIDTH, 3.6))
     data = final.assign(follower=final["follower"].map(FOLLOWER_LABELS))
     colours = {FOLLOWER_LABELS[k]: v for k, v in palette(list(FOLLOWER_LABELS)).items()}
     sns.stripplot(
