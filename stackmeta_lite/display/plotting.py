@@ -63,7 +63,7 @@ STYLE: dict[str, object] = {
 
 BOOK_WIDTH = 6.6
 """The widest figure, in inches at the style's 100 dpi: a figure in the book's content column has
-660 px in a 1280 px window, so it is shown at its own size and no text shrinks below ``MIN_FONT``."""
+660 px in a 1280 px window, so it shows at its own size and no text shrinks below ``MIN_FONT``."""
 
 MIN_FONT = 9.0
 """The smallest font size (points) of any text in a figure."""
