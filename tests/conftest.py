@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import http.server
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -149,3 +151,91 @@ def render(server: str, chromium: str) -> Iterator:
 
     yield _render
     shutil.rmtree(profiles, ignore_errors=True)
+
+
+def inspect_page(
+    chromium: str, url: str, script: str, profile: Path, settle_ms: int = 3000
+) -> tuple[list[str], object]:
+    """Open ``url`` in headless Chromium, driven over the DevTools protocol (a pipe, no port);
+    after the load event and ``settle_ms`` more, evaluate the JavaScript expression ``script``.
+
+    Return the page's console errors (uncaught exceptions, ``console.error`` calls and
+    browser-logged errors such as a failed image load) and the value of ``script``."""
+    to_browser, from_test = os.pipe()
+    to_test, from_browser = os.pipe()
+
+    def wire_pipes() -> None:  # Chromium reads commands on fd 3 and answers on fd 4
+        os.dup2(to_browser, 3)
+        os.dup2(from_browser, 4)
+
+    flags = [f for f in CHROMIUM_FLAGS if not f.startswith("--virtual-time-budget")]
+    proc = subprocess.Popen(
+        [chromium, *flags, "--remote-debugging-pipe", f"--user-data-dir={profile}"],
+        pass_fds=(3, 4),  # after wire_pipes: keep exactly these open
+        preexec_fn=wire_pipes,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(to_browser)
+    os.close(from_browser)
+    writer, reader = os.fdopen(from_test, "wb"), os.fdopen(to_test, "rb")
+    pending = b""
+    errors: list[str] = []
+    counter = iter(range(1, 10**9))
+
+    def receive() -> dict:
+        nonlocal pending
+        while b"\0" not in pending:
+            chunk = reader.read1(65536)
+            assert chunk, f"chromium closed the DevTools pipe on {url}"
+            pending += chunk
+        message, pending = pending.split(b"\0", 1)
+        event = json.loads(message)
+        params = event.get("params", {})
+        if event.get("method") == "Runtime.exceptionThrown":
+            details = params["exceptionDetails"]
+            errors.append(details.get("exception", {}).get("description") or details["text"])
+        elif event.get("method") == "Runtime.consoleAPICalled" and params["type"] == "error":
+            errors.append(
+                " ".join(str(a.get("value", a.get("description"))) for a in params["args"])
+            )
+        elif event.get("method") == "Log.entryAdded" and params["entry"]["level"] == "error":
+            errors.append(f"{params['entry']['text']} ({params['entry'].get('url', '')})")
+        return event
+
+    def call(method: str, session: str | None = None, **params: object) -> dict:
+        number = next(counter)
+        message = {"id": number, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        writer.write(json.dumps(message).encode() + b"\0")
+        writer.flush()
+        while True:
+            event = receive()
+            if event.get("id") == number:
+                assert "error" not in event, f"{method}: {event['error']}"
+                return event["result"]
+
+    try:
+        target = call("Target.createTarget", url="about:blank")["targetId"]
+        session = call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        for domain in ("Page", "Runtime", "Log"):
+            call(f"{domain}.enable", session)
+        call("Page.navigate", session, url=url)
+        while receive().get("method") != "Page.loadEventFired":
+            pass
+        deadline = time.monotonic() + settle_ms / 1000
+        while time.monotonic() < deadline:  # let deferred scripts run, collecting their errors
+            call("Runtime.evaluate", session, expression="0")
+            time.sleep(0.2)
+        value = call("Runtime.evaluate", session, expression=script, returnByValue=True)
+        assert "exceptionDetails" not in value, f"the check script failed: {value}"
+        call("Browser.close")
+        return errors, value["result"].get("value")
+    finally:
+        writer.close()
+        reader.close()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()

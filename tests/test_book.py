@@ -5,34 +5,48 @@ The session fixtures in conftest.py build the whole book through book/build.py (
 host made unresolvable. The checks read the DOM after the page's JavaScript ran (`--dump-dom`); a
 screenshot of each page goes to book/_build/screenshots/.
 
-Besides rendering, the checks hold every chapter to the book's conventions: the Colab install cell
-first, Binder and Colab launch buttons, numbered exercises with dropdown solutions
+Besides rendering, the checks hold every chapter to the book's conventions: the (hidden) Colab
+install cell first, glue and assert lines never on a page, every figure the code draws on the page
+with a number and a caption, no console error and nothing wider than the column, Binder and Colab
+launch buttons, numbered exercises with dropdown solutions
 (sphinx-exercise), definitions and propositions rendered (sphinx-proof), numbers in the prose
 glued from the computation (myst-nb), and an API page with real content.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import re
+import typing
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import inspect_page
+from matplotlib.figure import Figure
+
+from stackmeta_lite.display import plotting
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 CONFIG = yaml.safe_load((BOOK / "_config.yml").read_text())
 
-# The first code cell of every chapter, exactly (COMMON.md's book conventions).
+# The first code cell of every chapter, exactly: on Colab it installs the package with the readers'
+# extra (what the chapters import); anywhere else it does nothing. It is hidden from the page.
 COLAB_INSTALL_CELL = """\
-# On Google Colab, install the book's package first; anywhere else this cell does nothing.
+# On Google Colab, install the book's package and what the chapters import; elsewhere this cell
+# does nothing.
 import sys
 
 if "google.colab" in sys.modules:
-    %pip install --quiet "stackmeta-lite @ git+https://github.com/stackmeta-lite/stackmeta-lite\"\
+    %pip install --quiet "stackmeta-lite[readers] @ git+https://github.com/stackmeta-lite/stackmeta-lite\"\
 """
+
+# Lines that are plumbing, not teaching: they must never show on a page.
+PLUMBING = re.compile(r"^\s*(?:assert\b|glue\(|%pip\b|pd\.testing\.assert_)", re.M)
+HIDDEN_TAGS = {"remove-cell", "remove-input"}
 
 # Chapters whose page must show a live panel (stackmeta_lite.display.panels, rendered by panels.js).
 PANEL_CHAPTERS = ["01_markov_games", "02_stackelberg", "04_meta_follower"]
@@ -100,14 +114,123 @@ def test_page_has_no_error_output(render, page: str) -> None:
     assert not found, f"{page} shows {', '.join(found)} (see book/_build/screenshots/)"
 
 
+def _code_cells(chapter: str) -> list[dict]:
+    return [c for c in _notebook(chapter)["cells"] if c["cell_type"] == "code"]
+
+
+def figures_drawn(chapter: str) -> int:
+    """How many figures the chapter's code draws: its calls of the `plotting` functions that
+    return a matplotlib Figure."""
+    drawing = {
+        name
+        for name, function in vars(plotting).items()
+        if callable(function)
+        and getattr(function, "__module__", "") == plotting.__name__
+        and typing.get_type_hints(function).get("return") is Figure
+    }
+    count = 0
+    for cell in _code_cells(chapter):
+        source = re.sub(r"^(\s*)[%!].*$", r"\1pass", "".join(cell["source"]), flags=re.M)
+        for node in ast.walk(ast.parse(source)):
+            func = getattr(node, "func", None)
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "plotting"
+                and func.attr in drawing
+            ):
+                count += 1
+    return count
+
+
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_chapter_has_figure(html_dir: Path, render, chapter: str) -> None:
+def test_every_figure_the_chapter_draws_is_on_its_page_numbered(
+    html_dir: Path, render, chapter: str
+) -> None:
+    """A figure the code draws but the page lacks (e.g. dropped by the inline backend) fails."""
+    expected = figures_drawn(chapter)
+    assert expected, f"{chapter} draws no figure"
     dom = render(f"notebooks/{chapter}")
-    images = re.findall(r'<img[^>]*\ssrc="([^"]+\.png)"', dom)
-    assert images, f"{chapter} has no PNG figure"
+    images = re.findall(r'<img[^>]*\ssrc="([^"]*_images/[^"]+\.png)"', dom)
+    assert len(images) == expected, (
+        f"{chapter} draws {expected} figures, its page shows {len(images)}"
+    )
     for src in images:
         path = (html_dir / "notebooks" / src).resolve()
         assert path.is_file() and path.stat().st_size > 0, f"{chapter}: {src} is missing or empty"
+    numbered = re.findall(r'class="caption-number">Figure (\d+)', dom)
+    assert len(numbered) == expected, (
+        f"{chapter}: {len(numbered)} numbered captions, {expected} figures"
+    )
+
+
+def test_figure_count_sees_the_plotting_calls() -> None:
+    """The count behind the figure test reads the chapters' real plotting calls."""
+    assert figures_drawn("01_markov_games") == 1  # the payoff grid
+    assert figures_drawn("02_stackelberg") == 2  # commitment curves, solution concepts
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_plumbing_is_hidden_by_cell_tags(chapter: str) -> None:
+    """glue, assert and install lines sit only in cells whose input the page leaves out."""
+    for index, cell in enumerate(_code_cells(chapter)):
+        source = "".join(cell["source"])
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if PLUMBING.search(source):
+            assert tags & HIDDEN_TAGS, f"{chapter}, code cell {index} shows plumbing:\n{source}"
+
+
+@pytest.mark.parametrize("page", TOC_FILES)
+def test_no_plumbing_line_on_the_page(render, page: str) -> None:
+    dom = render(page)
+    for block in re.findall(r"<pre[^>]*>(.*?)</pre>", dom, re.S):
+        text = re.sub(r"<[^>]+>", "", block).replace("&quot;", '"').replace("&#39;", "'")
+        found = PLUMBING.search(text)
+        assert not found, f"{page} shows a plumbing line: {found.group(0)!r}"
+
+
+# What the browser check measures on every page, in the page itself: elements that run past the
+# content column with no scrolling ancestor, and each image (loaded? shown at what scale?).
+LAYOUT_SCRIPT = """(() => {
+  const article = document.querySelector("article.bd-article") || document.querySelector("main");
+  const column = article.getBoundingClientRect();
+  const scrolls = (element) => {
+    for (let e = element.parentElement; e && e !== article; e = e.parentElement) {
+      if (["auto", "scroll", "hidden"].includes(getComputedStyle(e).overflowX)) return true;
+    }
+    return false;
+  };
+  const wide = [];
+  for (const element of article.querySelectorAll("*")) {
+    const box = element.getBoundingClientRect();
+    if (box.width > 0 && box.right > column.right + 1 && !scrolls(element)) {
+      const by = Math.round(box.right - column.right);
+      wide.push(`${element.tagName}.${element.className} by ${by} px`);
+    }
+  }
+  const images = [...article.querySelectorAll("img")].map((img) => ({
+    src: img.getAttribute("src"),
+    loaded: img.complete && img.naturalWidth > 0,
+    scale: img.getBoundingClientRect().width / (img.naturalWidth || 1),
+  }));
+  return {wide: wide.slice(0, 10), images, column: column.width};
+})()"""
+
+
+@pytest.mark.parametrize("page", TOC_FILES)
+def test_page_in_the_browser(server: str, chromium: str, tmp_path: Path, page: str) -> None:
+    """At 1280 px: no console error, nothing wider than the content column unless it scrolls,
+    every image loaded and shown at (nearly) its own size, so no figure text shrinks."""
+    errors, layout = inspect_page(chromium, f"{server}/{page}.html", LAYOUT_SCRIPT, tmp_path)
+    assert not errors, f"{page}: console errors {errors}"
+    assert not layout["wide"], (
+        f"{page}: wider than the {layout['column']} px column: {layout['wide']}"
+    )
+    for image in layout["images"]:
+        assert image["loaded"], f"{page}: {image['src']} did not load"
+        if "_images/" in image["src"]:  # a figure the chapter computed
+            assert image["scale"] >= 0.95, f"{page}: {image['src']} shrunk to {image['scale']:.2f}"
 
 
 @pytest.mark.parametrize("chapter", PANEL_CHAPTERS)
@@ -145,10 +268,11 @@ def _directives(markdown: str, name: str) -> int:
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_first_code_cell_installs_the_package_on_colab(chapter: str) -> None:
-    code = [c for c in _notebook(chapter)["cells"] if c["cell_type"] == "code"]
+    code = _code_cells(chapter)
     assert code and "".join(code[0]["source"]) == COLAB_INSTALL_CELL, (
-        f"{chapter}: the first code cell must be the Colab install cell of COMMON.md, exactly"
+        f"{chapter}: the first code cell must be the Colab install cell, exactly"
     )
+    assert "remove-cell" in code[0]["metadata"].get("tags", []), f"{chapter}: install cell shown"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)

@@ -16,11 +16,56 @@ from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, BimatrixGame  # noqa:
 from stackmeta_lite.games.iterated import IteratedGame  # noqa: E402
 
 
+def assert_legible(fig) -> None:
+    """The figure fits the book's column (shown unscaled) and no visible text is below 9 pt."""
+    width = fig.get_size_inches()[0]
+    assert width <= plotting.BOOK_WIDTH + 1e-9, f"{width} in wide, the column is narrower"
+    small = [
+        (text.get_text(), text.get_fontsize())
+        for text in fig.findobj(matplotlib.text.Text)
+        if text.get_visible()
+        and text.get_text().strip()
+        and text.get_fontsize() < plotting.MIN_FONT
+    ]
+    assert not small, f"text below {plotting.MIN_FONT} pt: {small[:5]}"
+
+
 @pytest.fixture(autouse=True)
 def _close_figures():
+    """Every figure a test draws must also be legible in the book."""
     plotting.set_style()
     yield
-    plt.close("all")
+    try:
+        for number in plt.get_fignums():
+            assert_legible(plt.figure(number))
+    finally:
+        plt.close("all")
+
+
+def test_styled_keeps_settings_the_drawing_changed_outside_the_style():
+    """Jupyter's inline backend turns interactive mode on when the first figure is made; undoing
+    that after a styled figure made the inline backend drop every later figure."""
+
+    @plotting.styled
+    def draw():
+        matplotlib.interactive(True)  # what the inline backend does on the first figure
+        return plt.figure()
+
+    matplotlib.interactive(False)
+    try:
+        draw()
+        assert matplotlib.is_interactive()
+        assert matplotlib.rcParams["axes.titlesize"] == plotting.STYLE["axes.titlesize"]
+    finally:
+        matplotlib.interactive(False)
+
+
+def test_legibility_check_rejects_a_small_font():
+    fig = plt.figure(figsize=(4, 3))
+    fig.text(0.5, 0.5, "tiny", fontsize=6)
+    with pytest.raises(AssertionError, match="tiny"):
+        assert_legible(fig)
+    plt.close(fig)
 
 
 def visible_axes(fig) -> list:
@@ -29,7 +74,7 @@ def visible_axes(fig) -> list:
 
 def test_set_style_is_seaborn_whitegrid():
     assert matplotlib.rcParams["axes.grid"]
-    assert matplotlib.rcParams["figure.figsize"] == [7.0, 4.0]
+    assert matplotlib.rcParams["figure.figsize"] == [6.6, 4.0]
 
 
 def test_table_label_spells_the_actions_in_state_order():

@@ -282,6 +282,14 @@ function describeState(game, s) {
   return `(${game.leaderActions[a]}, ${game.followerActions[b]})`;
 }
 
+/** State s > 0 in words, with the roles named: "the leader played C, the follower D" (action
+ * names such as "leader's choice" cannot then be read as the roles). */
+function describeMove(game, s) {
+  const a = (s - 1) % nLeader(game);
+  const b = Math.floor((s - 1) / nLeader(game));
+  return `the leader played ${game.leaderActions[a]}, the follower ${game.followerActions[b]}`;
+}
+
 let uid = 0;
 let idPrefix = "smeta"; // the panel element's id: control ids stay unique on a page
 function radios(name, legend, options, value) {
@@ -504,7 +512,7 @@ function iteratedResult(game, model) {
   const solution = solveIterated(game, horizon, followerClass, ties);
   const words = solution.table.map((a, s) => [
     s,
-    s === 0 ? "first step" : `after ${describeState(game, s)} (leader, follower)`,
+    s === 0 ? "first step" : `after ${describeMove(game, s)}`,
     game.leaderActions[a],
   ]);
   const steps = replay(game, horizon, solution.table, solution.policy);

@@ -43,7 +43,7 @@ STYLE: dict[str, object] = {
     "axes.prop_cycle": mpl.cycler(color=sns.color_palette("colorblind")),
     "figure.dpi": 100,
     "savefig.dpi": 100,
-    "figure.figsize": (7.0, 4.0),
+    "figure.figsize": (6.6, 4.0),
     "axes.titlesize": 11,
     "axes.labelsize": 10,
     "legend.fontsize": 9,
@@ -53,6 +53,13 @@ STYLE: dict[str, object] = {
 }
 """The book's one plotting style: seaborn whitegrid, colorblind palette, compact figures."""
 
+BOOK_WIDTH = 6.6
+"""The widest figure, in inches at the style's 100 dpi: a figure in the book's content column has
+660 px in a 1280 px window, so it shows at its own size and no text shrinks below ``MIN_FONT``."""
+
+MIN_FONT = 9.0
+"""The smallest font size (points) of any text in a figure."""
+
 
 def set_style() -> None:
     """Make ``STYLE`` the global style, for figures a chapter draws itself."""
@@ -60,12 +67,20 @@ def set_style() -> None:
 
 
 def styled(draw: Callable[..., Figure]) -> Callable[..., Figure]:
-    """Draw a figure in ``STYLE`` whatever the global style is."""
+    """Draw a figure in ``STYLE`` whatever the global style is.
+
+    Only the settings ``STYLE`` names are restored afterwards. (``mpl.rc_context`` restores every
+    setting, including interactive mode, which Jupyter's inline backend switches on when the first
+    figure is made; turned off again, the inline backend shows no later figure.)"""
 
     @functools.wraps(draw)
     def wrapper(*args, **kwargs) -> Figure:
-        with mpl.rc_context(STYLE):
+        saved = {key: mpl.rcParams[key] for key in STYLE}
+        mpl.rcParams.update(STYLE)
+        try:
             return draw(*args, **kwargs)
+        finally:
+            mpl.rcParams.update(saved)
 
     return wrapper
 
@@ -123,7 +138,9 @@ def payoff_grid(games: Sequence[str] = CANONICAL_GAMES, ncols: int = 4) -> Figur
     """Small 2x2 heat maps of the leader's payoff, one per game, each cell annotated
     'leader, follower' (raw 1..4); rows are the leader's action, columns the follower's."""
     nrows = int(np.ceil(len(games) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(2.1 * ncols, 2.1 * nrows), squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(BOOK_WIDTH / 4 * ncols, 2.0 * nrows), squeeze=False
+    )
     loaded = [make_game(name) for name in games]
     vmin = min(g.leader_payoffs.min() for g in loaded)
     vmax = max(g.leader_payoffs.max() for g in loaded)
@@ -142,7 +159,7 @@ def exactness_curves(curves: pd.DataFrame, steps: str = "steps_with_queries") ->
     """Follower pre-training against env steps, one line per learner: left the share of leader
     tables on which the greedy follower is exact (mean over runs, 10-90% band), right the share
     of runs exact on every table. ``curves``: learner, ``steps``, share_exact, all_exact."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 3.8), sharex=True)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(BOOK_WIDTH, 3.8), sharex=True)
     for ax, column, label in (
         (left, "share_exact", "share of leader tables\nwith an exact reply"),
         (right, "all_exact", "share of pre-trainings exact\non every leader table"),
@@ -158,10 +175,14 @@ def exactness_curves(curves: pd.DataFrame, steps: str = "steps_with_queries") ->
         )
         ax.set_xscale("symlog", linthresh=1000)
         ax.set_ylim(-0.02, 1.02)
-        ax.set_xlabel(STEP_LABELS.get(steps, steps))
+        ax.set_xlabel("")
         ax.set_ylabel(label)
-    right.legend(title="", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
-    fig.tight_layout()
+    # One step label for both panels (two long labels side by side would run into each other).
+    fig.supxlabel(STEP_LABELS.get(steps, steps) + ", linear to 1,000, log above", fontsize=10)
+    handles, labels = right.get_legend_handles_labels()
+    right.get_legend().remove()
+    fig.legend(handles, labels, loc="upper center", ncol=len(labels), frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 0.92))
     return fig
 
 
@@ -177,7 +198,7 @@ def gap_heatmap(
     named in the axis label when given)."""
     grid = gaps.pivot_table(index=row, columns=column, values="gap", sort=False)
     height = 0.9 + 0.32 * len(grid)
-    fig, ax = plt.subplots(figsize=(9.0, height))
+    fig, ax = plt.subplots(figsize=(BOOK_WIDTH, height + 0.4))
     vmax = max(float(np.nanmax(grid.to_numpy())), 0.1)
     sns.heatmap(
         grid,
@@ -192,7 +213,7 @@ def gap_heatmap(
     states = f" (action in states {state_order(iterated)})" if iterated is not None else ""
     ax.set_xlabel(f"leader table{states}")
     ax.set_ylabel("")
-    ax.tick_params(axis="x", labelrotation=90, labelsize=7)
+    ax.tick_params(axis="x", labelrotation=90)
     fig.tight_layout()
     return fig
 
@@ -205,7 +226,7 @@ def battle_of_the_sexes(results: pd.DataFrame, ncols: int = 4) -> Figure:
     ncols = min(ncols, len(seeds))
     nrows = int(np.ceil(len(seeds) / ncols))
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(3.0 * ncols, 2.8 * nrows), sharey=True, squeeze=False
+        nrows, ncols, figsize=(BOOK_WIDTH / 2 * ncols, 2.4 * nrows), sharey=True, squeeze=False
     )
     colours = palette(list(FOLLOWER_LABELS))
     for ax, seed in zip(axes.flat, seeds, strict=False):
@@ -237,7 +258,7 @@ def battle_of_the_sexes(results: pd.DataFrame, ncols: int = 4) -> Figure:
 def k_sweep(final: pd.DataFrame) -> Figure:
     """Final leader reward (mean of the last updates) against the follower's Q-learning
     episodes per leader episode, one dot per seed, by follower variant."""
-    fig, ax = plt.subplots(figsize=(7.0, 3.6))
+    fig, ax = plt.subplots(figsize=(BOOK_WIDTH, 3.6))
     data = final.assign(follower=final["follower"].map(FOLLOWER_LABELS))
     colours = {FOLLOWER_LABELS[k]: v for k, v in palette(list(FOLLOWER_LABELS)).items()}
     sns.stripplot(
@@ -253,8 +274,8 @@ def k_sweep(final: pd.DataFrame) -> Figure:
     )
     ax.axhline(2.0, color="0.3", linestyle=":", linewidth=1)
     ax.axhline(1.0, color="0.3", linestyle=":", linewidth=1)
-    ax.text(ax.get_xlim()[1], 2.0, " Stackelberg", va="center", fontsize=8)
-    ax.text(ax.get_xlim()[1], 1.0, " follower's\n equilibrium", va="center", fontsize=8)
+    ax.text(ax.get_xlim()[1], 2.0, " Stackelberg", va="center", fontsize=9)
+    ax.text(ax.get_xlim()[1], 1.0, " follower's\n equilibrium", va="center", fontsize=9)
     ax.set_xlabel("follower Q-learning episodes per leader episode (K)")
     ax.set_ylabel("final leader reward")
     ax.set_ylim(-0.05, 2.15)
@@ -269,7 +290,7 @@ def benchmark(
     steps: str = "steps_with_queries",
     games: Sequence[str] | None = None,
     reference_levels: Mapping[str, float] | None = None,
-    ncols: int = 4,
+    ncols: int = 3,
 ) -> Figure:
     """The paper's Figure 1: greedy leader value (raw per step, 1..4) against env steps, one
     panel per game, one line per method with a min-max band over seeds, the exact (strong,
@@ -278,7 +299,7 @@ def benchmark(
     nrows = int(np.ceil(len(games) / ncols))
     ncols = min(ncols, len(games))
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(3.2 * ncols, 2.7 * nrows), sharey=True, squeeze=False
+        nrows, ncols, figsize=(BOOK_WIDTH / 3 * ncols, 2.4 * nrows), sharey=True, squeeze=False
     )
     colours = method_palette()
     data = results.assign(method=results["method"].map(METHOD_LABELS))
@@ -324,11 +345,12 @@ def benchmark(
         handles,
         labels,
         loc="upper center",
-        ncol=len(labels),
+        ncol=2,
         frameon=False,
         bbox_to_anchor=(0.5, 1.0),
     )
-    fig.tight_layout(rect=(0.01, 0.0, 1, 1 - 0.3 / (2.7 * nrows)))
+    legend_rows = int(np.ceil(len(labels) / 2))
+    fig.tight_layout(rect=(0.01, 0.0, 1, 1 - 0.22 * legend_rows / (2.4 * nrows)))
     return fig
 
 
@@ -342,7 +364,7 @@ def paired_steps(pairs: pd.DataFrame, method: str, baseline: str) -> Figure:
     data = pairs.assign(
         **{column: pairs[column].replace(np.inf, edge) for column in (method, baseline)}
     )
-    fig, ax = plt.subplots(figsize=(6.4, 4.6))
+    fig, ax = plt.subplots(figsize=(BOOK_WIDTH, 4.6))
     sns.scatterplot(data=data, x=baseline, y=method, hue="game", style="game", ax=ax, s=45)
     low = float(data[[method, baseline]].min().min()) / 2
     ax.plot([low, edge], [low, edge], color="black", linewidth=1, linestyle="--")
@@ -352,30 +374,46 @@ def paired_steps(pairs: pd.DataFrame, method: str, baseline: str) -> Figure:
     ax.set_yscale("log")
     ax.set_xlabel(f"{METHOD_LABELS.get(baseline, baseline)}: env steps to the optimum")
     ax.set_ylabel(f"{METHOD_LABELS.get(method, method)}:\nenv steps to the optimum")
-    ax.legend(title="", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False, fontsize=8)
+    ax.legend(title="", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
     fig.tight_layout()
     return fig
 
 
 def _draw_commitment(ax: mpl.axes.Axes, curves: pd.DataFrame) -> None:
-    """The leader's expected payoff against P(first action) on ``ax``, strong ties solid and
-    weak dotted. ``curves``: ties, p, leader_payoff."""
-    for ties, style in (("strong", "-"), ("weak", ":")):
+    """The leader's expected payoff against P(first action) on ``ax``: strong ties a thick solid
+    line with circles, weak ties a thin dashed line with crosses on top of it, in another colour,
+    so that both show where they coincide. ``curves``: ties, p, leader_payoff."""
+    colours = sns.color_palette("colorblind", 2)
+    for colour, (ties, style, width, marker) in zip(
+        colours, (("strong", "-", 4.0, "o"), ("weak", "--", 1.6, "x")), strict=True
+    ):
         part = curves[curves["ties"] == ties]
-        width = 2.0 if ties == "strong" else 1.5
-        ax.plot(part["p"], part["leader_payoff"], style, label=f"{ties} ties", linewidth=width)
+        ax.plot(
+            part["p"],
+            part["leader_payoff"],
+            linestyle=style,
+            linewidth=width,
+            marker=marker,
+            markevery=max(len(part) // 8, 1),
+            markersize=7,
+            color=colour,
+            alpha=0.6 if ties == "strong" else 1.0,
+            label=f"{ties} ties",
+        )
 
 
 @styled
 def commitment_curves(curves: pd.DataFrame, ncols: int = 3) -> Figure:
     """One-shot commitment: the leader's expected payoff against the probability of its first
-    action, one panel per game, strong (solid) and weak (dotted) tie-breaking.
+    action, one panel per game, strong (thick, solid) and weak (thin, dashed) tie-breaking.
 
     ``curves``: game, ties, p, leader_payoff (as from ``describe.commitment_curve``)."""
     games = list(dict.fromkeys(curves["game"]))
     ncols = min(ncols, len(games))
     nrows = int(np.ceil(len(games) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.9 * nrows), squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(BOOK_WIDTH / 3 * ncols, 3.0 * nrows), squeeze=False
+    )
     for ax, game in zip(axes.flat, games, strict=False):
         _draw_commitment(ax, curves[curves["game"] == game])
         ax.set_title(game.replace("_", " "))
@@ -383,7 +421,7 @@ def commitment_curves(curves: pd.DataFrame, ncols: int = 3) -> Figure:
     for ax in axes.flat[len(games) :]:
         ax.set_visible(False)
     axes[0, 0].set_ylabel("leader's expected payoff")
-    axes[0, 0].legend(fontsize=8)
+    axes[0, 0].legend()
     fig.tight_layout()
     return fig
 
@@ -392,7 +430,7 @@ def commitment_curves(curves: pd.DataFrame, ncols: int = 3) -> Figure:
 def stackelberg_values(values: pd.DataFrame) -> Figure:
     """Leader value per step (raw) of each game under several solution concepts, one marker per
     concept. ``values``: game, concept, value."""
-    fig, ax = plt.subplots(figsize=(8.0, 5.0))
+    fig, ax = plt.subplots(figsize=(BOOK_WIDTH, 5.0))
     sns.pointplot(
         data=values,
         y="game",
@@ -417,13 +455,36 @@ ORDER_LABELS: dict[str, str] = {"seller": "seller leads", "buyer": "buyer leads"
 """Legend names of the two leader orders of the bullet trade."""
 
 
+CANNON_COLOURS: dict[str, tuple[int, int, int]] = {"seller": (50, 132, 50), "buyer": (162, 134, 56)}
+"""Screen colour of each trader's cannon: the seller is player 1 (green, starts on the left), the
+buyer player 2 (yellow)."""
+
+
 def atari_frames(frames: np.ndarray, steps: Sequence[int]) -> Figure:
-    """A strip of RGB screens (n, 210, 160, 3), each titled with its agent step."""
-    fig, axes = plt.subplots(1, len(steps), figsize=(2.4 * len(steps), 3.4), squeeze=False)
+    """A strip of RGB screens (n, 210, 160, 3), each titled with its agent step, each cannon on
+    screen labelled with its trader's role."""
+    fig, axes = plt.subplots(
+        1, len(steps), figsize=(BOOK_WIDTH / 5 * len(steps), 3.2), squeeze=False
+    )
     for ax, frame, step in zip(axes.flat, frames, steps, strict=True):
         ax.imshow(frame)
         ax.set_title(f"agent step {step}")
         ax.axis("off")
+        ground = frame[183:196]  # the rows the cannons stand on
+        found = {
+            role: np.nonzero((ground == c).all(axis=-1))[1] for role, c in CANNON_COLOURS.items()
+        }
+        if all(len(columns) for columns in found.values()):  # both cannons on screen
+            for role, columns in found.items():
+                ax.text(
+                    columns.mean(),
+                    214,
+                    role,
+                    ha="center",
+                    va="top",
+                    fontsize=MIN_FONT,
+                    color=np.array(CANNON_COLOURS[role]) / 255,
+                )
     fig.tight_layout()
     return fig
 
@@ -431,7 +492,7 @@ def atari_frames(frames: np.ndarray, steps: Sequence[int]) -> Figure:
 def atari_market_values(markets: pd.DataFrame, prices: Sequence[float]) -> Figure:
     """Value per bullet (reward units) with its 3-standard-error interval, one panel per player,
     one row per market setting; the grid prices as dotted lines."""
-    fig, axes = plt.subplots(1, 2, figsize=(10, 0.6 + 0.55 * markets["market"].nunique()))
+    fig, axes = plt.subplots(1, 2, figsize=(BOOK_WIDTH, 1.0 + 0.55 * markets["market"].nunique()))
     for ax, (shooter, rows) in zip(axes, markets.groupby("shooter", sort=False), strict=True):
         ax.errorbar(
             rows["value"],
@@ -461,7 +522,7 @@ def atari_trade_prices(curves: pd.DataFrame, exact: Mapping[str, float]) -> Figu
     )
     leader["order"] = leader["order"].map(ORDER_LABELS)
     colours = {ORDER_LABELS[k]: v for k, v in palette(list(ORDER_LABELS)).items()}
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig, axes = plt.subplots(1, 2, figsize=(BOOK_WIDTH, 3.6))
     for ax, column, label in (
         (axes[0], "mean_price", "mean price of accepted trades"),
         (axes[1], "leader_reward", "leader reward per game"),
