@@ -9,7 +9,8 @@ import time
 
 from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, make_game
 from stackmeta_lite.games.iterated import IteratedGame
-from stackmeta_lite.games.solver import FOLLOWER_CLASSES, TIE_RULES, solve_iterated
+from stackmeta_lite.games.solver import FOLLOWER_CLASSES, solve_iterated
+from stackmeta_lite.games.ties import TIE_RULES
 
 
 def solve_all() -> list[tuple[str, str, str, float]]:

@@ -73,12 +73,8 @@ def _one_game(text: str) -> str:
 
 def _solve(args: argparse.Namespace) -> pd.DataFrame:
     from stackmeta_lite.games.iterated import IteratedGame
-    from stackmeta_lite.games.solver import (
-        FOLLOWER_CLASSES,
-        TIE_RULES,
-        check_solvable,
-        solve_iterated,
-    )
+    from stackmeta_lite.games.solver import FOLLOWER_CLASSES, check_solvable, solve_iterated
+    from stackmeta_lite.games.ties import TIE_RULES
 
     games = [IteratedGame(make_game(name), args.horizon) for name in args.games]
     for iterated in games:  # refuse too large problems before solving any

@@ -23,7 +23,8 @@ from stackmeta_lite.display.describe import replay
 from stackmeta_lite.display.panels import ONE_SHOT_GAMES
 from stackmeta_lite.games.bimatrix import BimatrixGame
 from stackmeta_lite.games.iterated import IteratedGame
-from stackmeta_lite.games.solver import follower_reply, solve_iterated
+from stackmeta_lite.games.one_shot import follower_reply
+from stackmeta_lite.games.solver import solve_iterated
 
 # Real time, not virtual time: the driver measures how long the panel takes to redraw.
 FLAGS = [flag for flag in CHROMIUM_FLAGS if not flag.startswith("--virtual-time-budget")]

@@ -18,14 +18,14 @@ import pytest
 
 from stackmeta_lite.games.bimatrix import from_cells
 from stackmeta_lite.games.iterated import IteratedGame
-from stackmeta_lite.games.solver import (
+from stackmeta_lite.games.one_shot import (
     follower_reply,
     mixed_stackelberg,
     pure_nash_equilibria,
     pure_stackelberg,
-    solve_iterated,
-    tie_tolerance,
 )
+from stackmeta_lite.games.solver import solve_iterated
+from stackmeta_lite.games.ties import tie_tolerance
 
 MODULE = files("stackmeta_lite.display").joinpath("panels.js")
 HORIZON = 10

@@ -36,7 +36,8 @@ from stackmeta_lite.games.batched import rollout
 from stackmeta_lite.games.bimatrix import BimatrixGame, game_names, make_game
 from stackmeta_lite.games.envs import FollowerEnv, IteratedGameEnv, LeaderEnv
 from stackmeta_lite.games.iterated import IteratedGame
-from stackmeta_lite.games.solver import follower_reply, solve_iterated
+from stackmeta_lite.games.one_shot import follower_reply
+from stackmeta_lite.games.solver import solve_iterated
 
 # --- outputs never clobber -------------------------------------------------------------------
 

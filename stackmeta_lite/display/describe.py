@@ -14,7 +14,8 @@ import pandas as pd
 from stackmeta_lite.games.batched import play_tables
 from stackmeta_lite.games.bimatrix import BimatrixGame
 from stackmeta_lite.games.iterated import IteratedGame
-from stackmeta_lite.games.solver import TieRule, follower_reply
+from stackmeta_lite.games.one_shot import follower_reply
+from stackmeta_lite.games.ties import TieRule
 
 
 def leader_table_in_words(iterated: IteratedGame, table: Sequence[int]) -> pd.DataFrame:
@@ -58,7 +59,7 @@ def commitment_curve(
     game: BimatrixGame, probabilities: Sequence[float], ties: TieRule = "strong"
 ) -> pd.DataFrame:
     """One-shot commitment of a 2-row game: for each probability p of the leader's first action,
-    the follower's best reply (``solver.follower_reply``) and both expected payoffs."""
+    the follower's best reply (``one_shot.follower_reply``) and both expected payoffs."""
     if game.n_leader_actions != 2:
         raise ValueError(f"commitment_curve needs a game with 2 leader actions, got {game.name}")
     rows = []

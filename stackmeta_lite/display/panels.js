@@ -9,9 +9,9 @@
 // the cell's text/html output, then calls `render({model, el})` (anywidget's signature) with a
 // minimal model (get / set / on). The same output works in JupyterLab and in the static book.
 
-// ---- exact solver (mirrors stackmeta_lite/solver.py) ------------------------------------------
+// ---- exact solver (mirrors stackmeta_lite/games/ties.py, solver.py, one_shot.py) ------------------------------------------
 
-/** solver.RELATIVE_TOLERANCE: values within this fraction of the payoff scale tie. */
+/** ties.RELATIVE_TOLERANCE: values within this fraction of the payoff scale tie. */
 export const RELATIVE_TOLERANCE = 1e-9;
 
 /** games.from_cells: a 2x2 game from (leader, follower) cells in the order CC, CD, DC, DD. */
@@ -34,7 +34,7 @@ const nStates = (game) => 1 + nLeader(game) * nFollower(game);
 /** IteratedGame.next_state: 1 + a_leader + n * a_follower. */
 const nextState = (game, a, b) => 1 + a + nLeader(game) * b;
 
-/** solver.tie_tolerance: the absolute tie tolerance of returns over `horizon` steps, 1e-9 of
+/** ties.tie_tolerance: the absolute tie tolerance of returns over `horizon` steps, 1e-9 of
  * the payoff range per step: unchanged by adding a constant to the payoffs. */
 export function tolerance(matrix, horizon = 1) {
   const values = matrix.flat();
@@ -49,7 +49,7 @@ export function tableOf(code, count, states) {
   return table;
 }
 
-/** solver._first_best: the lowest index among allowed values within `tol` of the best one. */
+/** ties.first_best: the lowest index among allowed values within `tol` of the best one. */
 function firstBest(values, tol, allowed = values.map(() => true)) {
   let best = -Infinity;
   values.forEach((v, i) => {
@@ -58,7 +58,7 @@ function firstBest(values, tol, allowed = values.map(() => true)) {
   return values.findIndex((v, i) => allowed[i] && v >= best - tol);
 }
 
-/** solver._pick: the follower's best reply; ties go for (strong) or against (weak) the leader. */
+/** ties.pick_reply: the follower's best reply; ties go for (strong) or against (weak) the leader. */
 function pick(leaderValues, followerValues, ties, game, horizon = 1) {
   const best = Math.max(...followerValues);
   const tolF = tolerance(game.F, horizon);
@@ -156,7 +156,7 @@ export function replay(game, horizon, leaderTable, policy) {
   return playEpisode(game, horizon, leaderTable, (t, s) => (timeAware ? policy[t][s] : policy[s]));
 }
 
-/** solver.follower_reply: the follower's reply to a mixed commitment x (one-shot game). */
+/** one_shot.follower_reply: the follower's reply to a mixed commitment x (one-shot game). */
 export function followerReply(game, x, ties) {
   const expect = (M, b) => x.reduce((sum, p, a) => sum + p * M[a][b], 0);
   const leader = game.L[0].map((_, b) => expect(game.L, b));
@@ -165,7 +165,7 @@ export function followerReply(game, x, ties) {
   return { action: b, leader: leader[b], follower: follower[b] };
 }
 
-/** solver.pure_stackelberg: the best pure commitment (one-shot). */
+/** one_shot.pure_stackelberg: the best pure commitment (one-shot). */
 export function pureStackelberg(game, ties) {
   const replies = game.L.map((_, a) =>
     followerReply(
@@ -181,7 +181,7 @@ export function pureStackelberg(game, ties) {
   return { row, ...replies[row] };
 }
 
-/** solver.mixed_stackelberg for two leader actions: per follower action b, the commitments
+/** one_shot.mixed_stackelberg for two leader actions: per follower action b, the commitments
  * p = P(first action) that make b a best reply form an interval, and the leader's payoff is
  * linear in p, so the best p is an end of it (the Python version solves the same LP). */
 export function mixedStackelberg(game) {
@@ -208,7 +208,7 @@ export function mixedStackelberg(game) {
   return best;
 }
 
-/** solver.pure_nash_equilibria: every cell where both reply best to each other. */
+/** one_shot.pure_nash_equilibria: every cell where both reply best to each other. */
 export function pureNash(game) {
   const cells = [];
   const tolL = tolerance(game.L);

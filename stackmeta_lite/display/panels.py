@@ -29,12 +29,8 @@ from stackmeta_lite.games.bimatrix import (
     make_game,
 )
 from stackmeta_lite.games.iterated import IteratedGame
-from stackmeta_lite.games.solver import (
-    mixed_stackelberg,
-    pure_nash_equilibria,
-    pure_stackelberg,
-    solve_iterated,
-)
+from stackmeta_lite.games.one_shot import mixed_stackelberg, pure_nash_equilibria, pure_stackelberg
+from stackmeta_lite.games.solver import solve_iterated
 
 COMMITMENT_EXAMPLE = BimatrixGame(
     np.array([[2.0, 4.0], [1.0, 3.0]]),

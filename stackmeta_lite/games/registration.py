@@ -36,6 +36,7 @@ from pettingzoo.utils.wrappers import BaseWrapper
 from stackmeta_lite.games.bimatrix import BimatrixGame, make_game
 from stackmeta_lite.games.envs import FollowerEnv, IteratedGameEnv, LeaderEnv
 from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.games.solver import best_responses
 
 NAMESPACE = "stackmeta_lite"
 LEADER_ID = f"{NAMESPACE}/IteratedLeader-v0"
@@ -55,10 +56,6 @@ def _game(game: str | BimatrixGame) -> BimatrixGame:
 def best_response_follower(iterated: IteratedGame, ties: str = "strong") -> np.ndarray:
     """The exact stationary best responder as a table over the follower's observations: the
     play-phase indices ``state * n_contexts + omega``, then the query-phase waiting index (0)."""
-    from stackmeta_lite.games.solver import (
-        best_responses,
-    )  # scipy is slow to import: only when used
-
     tables = iterated.leader_tables()  # row omega is the table with context code omega
     policies, _, _ = best_responses(iterated, tables, "stationary", ties)
     # policies[omega, state] -> the follower's action at observation state * n_contexts + omega.

@@ -1,5 +1,5 @@
-"""Exact Stackelberg solutions of the iterated game over memory-1 leader tables, and of the
-one-shot game.
+"""Exact Stackelberg solutions of the iterated game over memory-1 leader tables (the one-shot
+game's are in ``one_shot``).
 
 The leader commits to a deterministic memory-1 table (the paper's queries fix exactly that). The
 follower best-responds within one of two classes:
@@ -28,34 +28,20 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.optimize import linprog
 
 from stackmeta_lite.common.validation import check_choice
 from stackmeta_lite.games.batched import play_tables
-from stackmeta_lite.games.bimatrix import BimatrixGame
 from stackmeta_lite.games.iterated import IteratedGame, expected_returns
+from stackmeta_lite.games.ties import TIE_RULES, TieRule, first_best, pick_reply, tie_tolerance
 
 FollowerClass = Literal["stationary", "time_aware"]
-TieRule = Literal["strong", "weak"]
 FOLLOWER_CLASSES: tuple[str, ...] = ("stationary", "time_aware")
-TIE_RULES: tuple[str, ...] = ("strong", "weak")
 MAX_SOLVER_BYTES = 2**30
 """Largest working memory (bytes, estimated before allocating) the exact solver may use: 1 GiB."""
-RELATIVE_TOLERANCE = 1e-9
-"""Ties: returns closer than this fraction of (payoff range x horizon) count as equal."""
 GAP_TOLERANCE = 1e-6
 """A follower best-responds (is exact) when its best-response gap is at most this, raw follower
 payoff per step: the one exactness threshold of the package."""
 _MAX_RETURN = np.finfo(float).max / 8  # episode returns and their differences stay finite
-
-
-def tie_tolerance(payoffs: np.ndarray, horizon: int = 1) -> float:
-    """Raw return difference below which a player's returns over ``horizon`` steps count as tied:
-    1e-9 of the range of its payoffs per step. It depends on payoff differences only, so adding a
-    constant to all of a player's payoffs leaves it unchanged and scaling them scales it."""
-    payoffs = np.asarray(payoffs, dtype=float)
-    half_range = payoffs.max() / 2 - payoffs.min() / 2  # halves: no overflow at +-1e308
-    return float(horizon * 2 * RELATIVE_TOLERANCE * half_range)
 
 
 def check_solvable(iterated: IteratedGame, n_leader_tables: int, follower_class: str) -> None:
@@ -140,29 +126,11 @@ def stationary_returns(
     )
 
 
-def _first_best(values: np.ndarray, tolerance: float, allowed: np.ndarray | None = None):
-    """Lowest index along the last axis among the (allowed) values within ``tolerance`` of the
-    largest allowed value."""
-    allowed = np.ones(np.shape(values), bool) if allowed is None else allowed
-    best = np.where(allowed, values, -np.inf).max(axis=-1, keepdims=True)
-    return (allowed & (values >= best - tolerance)).argmax(axis=-1)
-
-
-def _pick(leader_values, follower_values, ties: str, game: BimatrixGame, horizon: int = 1):
-    """Index along the last axis of the follower's best response: among the replies within the
-    follower's tolerance of its best, the best (``strong``) or worst (``weak``) for the leader,
-    within the leader's tolerance, and then the lowest index."""
-    best = follower_values.max(axis=-1, keepdims=True)
-    optimal = follower_values >= best - tie_tolerance(game.follower_payoffs, horizon)
-    sign = 1.0 if ties == "strong" else -1.0
-    return _first_best(sign * leader_values, tie_tolerance(game.leader_payoffs, horizon), optimal)
-
-
 def _stationary_responses(iterated: IteratedGame, leader_tables: np.ndarray, ties: str):
     leader_values, follower_values, follower_tables = stationary_returns(
         iterated, leader_tables, check_input=False
     )
-    choice = _pick(leader_values, follower_values, ties, iterated.game, iterated.horizon)
+    choice = pick_reply(leader_values, follower_values, ties, iterated.game, iterated.horizon)
     rows = np.arange(len(leader_tables))
     return (
         follower_tables[choice],
@@ -186,7 +154,7 @@ def _time_aware_responses(iterated: IteratedGame, leader_tables: np.ndarray, tie
         nxt = iterated.next_state(leader_action, follower_action)
         q_follower = r_follower + value_follower[rows[..., None], nxt]
         q_leader = r_leader + value_leader[rows[..., None], nxt]
-        choice = _pick(q_leader, q_follower, ties, iterated.game, iterated.horizon)
+        choice = pick_reply(q_leader, q_follower, ties, iterated.game, iterated.horizon)
         policy[:, t] = choice
         value_follower = np.take_along_axis(q_follower, choice[..., None], -1)[..., 0]
         value_leader = np.take_along_axis(q_leader, choice[..., None], -1)[..., 0]
@@ -229,7 +197,7 @@ def solve_iterated(
     )
     # The best table; tables within the leader's tie tolerance of it go to the lowest code.
     best = int(
-        _first_best(leader_values, tie_tolerance(iterated.game.leader_payoffs, iterated.horizon))
+        first_best(leader_values, tie_tolerance(iterated.game.leader_payoffs, iterated.horizon))
     )
     return StackelbergSolution(
         game=iterated.game.name,
@@ -263,101 +231,3 @@ def best_response_gap(
     _, actual = expected_returns(iterated, tables, policies, check_input=False)
     _, _, best = _best_responses(iterated, tables, follower_class, "strong")
     return best - actual
-
-
-# --- the one-shot game -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OneShotCommitment:
-    """A leader commitment (probabilities over its actions), the follower's reply and payoffs."""
-
-    leader_strategy: np.ndarray
-    follower_action: int
-    leader_payoff: float
-    follower_payoff: float
-
-
-def follower_reply(
-    game: BimatrixGame, leader_strategy: np.ndarray, ties: TieRule = "strong"
-) -> OneShotCommitment:
-    """The follower's best reply in the one-shot game to a leader commitment (probabilities over
-    the leader's actions), ties within ``tie_tolerance`` broken for (strong) or against (weak)
-    the leader, with both expected payoffs (raw)."""
-    check_choice("tie rule", ties, TIE_RULES)
-    if not isinstance(game, BimatrixGame):
-        raise ValueError(f"game must be a BimatrixGame, got {game!r} ({type(game).__name__})")
-    strategy = np.asarray(leader_strategy)
-    n = game.n_leader_actions
-    if (
-        strategy.dtype.kind not in "iuf"  # no strings, booleans, complex or objects
-        or strategy.shape != (n,)
-        or not np.all(np.isfinite(strategy))
-        or strategy.min() < 0
-        or abs(strategy.sum() - 1) > 1e-9
-    ):
-        raise ValueError(
-            f"leader strategy must have {n} probabilities in [0, 1] summing to 1, "
-            f"got {leader_strategy!r}"
-        )
-    strategy = strategy.astype(float)
-    leader, follower = strategy @ game.leader_payoffs, strategy @ game.follower_payoffs
-    reply = int(_pick(leader, follower, ties, game))
-    return OneShotCommitment(strategy, reply, float(leader[reply]), float(follower[reply]))
-
-
-def pure_stackelberg(game: BimatrixGame, ties: TieRule = "strong") -> OneShotCommitment:
-    """Stackelberg equilibrium of the one-shot game with pure leader commitment."""
-    replies = [follower_reply(game, row, ties) for row in np.eye(game.n_leader_actions)]
-    payoffs = np.array([reply.leader_payoff for reply in replies])
-    return replies[int(_first_best(payoffs, tie_tolerance(game.leader_payoffs)))]
-
-
-def mixed_stackelberg(game: BimatrixGame) -> OneShotCommitment:
-    """Strong Stackelberg equilibrium with mixed commitment: one linear program per follower
-    action (Conitzer and Sandholm 2006), keeping the best feasible one."""
-    best: OneShotCommitment | None = None
-    n_rows = game.n_leader_actions
-    # The LP's tolerances are absolute: solve on payoffs moved to [0, 1] (same optimum).
-    leader, follower = (_unit_scale(game.leader_payoffs), _unit_scale(game.follower_payoffs))
-    tolerance = tie_tolerance(game.leader_payoffs)
-    for b in range(game.n_follower_actions):
-        # Follower must weakly prefer b: x . (F[:, b'] - F[:, b]) <= 0 for every b'.
-        constraints = (follower - follower[:, [b]]).T
-        result = linprog(
-            -leader[:, b],
-            A_ub=constraints,
-            b_ub=np.zeros(game.n_follower_actions),
-            A_eq=np.ones((1, n_rows)),
-            b_eq=[1.0],
-            bounds=[(0, 1)] * n_rows,
-            method="highs",
-        )
-        if result.status != 0:
-            continue
-        strategy = np.clip(result.x, 0, 1) / np.clip(result.x, 0, 1).sum()
-        candidate = OneShotCommitment(
-            leader_strategy=strategy,
-            follower_action=b,
-            leader_payoff=float(strategy @ game.leader_payoffs[:, b]),
-            follower_payoff=float(strategy @ game.follower_payoffs[:, b]),
-        )
-        if best is None or candidate.leader_payoff > best.leader_payoff + tolerance:
-            best = candidate
-    assert best is not None  # some follower action is a best response to every commitment
-    return best
-
-
-def _unit_scale(payoffs: np.ndarray) -> np.ndarray:
-    """Payoffs moved and scaled to [0, 1]: the same best replies and commitments."""
-    half_range = payoffs.max() / 2 - payoffs.min() / 2  # halves: no overflow at +-1e308
-    moved = payoffs / 2 - payoffs.min() / 2
-    return moved / half_range if half_range > 0 else moved
-
-
-def pure_nash_equilibria(game: BimatrixGame) -> list[tuple[int, int]]:
-    """All pure Nash equilibria (leader action, follower action) of the one-shot game."""
-    leader, follower = game.leader_payoffs, game.follower_payoffs
-    leader_best = leader >= leader.max(axis=0, keepdims=True) - tie_tolerance(leader)
-    follower_best = follower >= follower.max(axis=1, keepdims=True) - tie_tolerance(follower)
-    return [tuple(int(i) for i in cell) for cell in np.argwhere(leader_best & follower_best)]
