@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from stackmeta_lite import __version__
+from stackmeta_lite import __version__, commands
+from stackmeta_lite.commands import PROG
 from stackmeta_lite.common.validation import parse_seeds
-from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, game_names, make_game
+from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, game_names
 
-if TYPE_CHECKING:
-    from stackmeta_lite.games.iterated import IteratedGame
-
-PROG = "stackmeta-lite"
 DESCRIPTION = """\
 Meta-RL for Stackelberg learning in iterated matrix games (Gerstgrasser & Parkes), small.
 
@@ -71,155 +63,6 @@ def _one_game(text: str) -> str:
     return _games(text)[0]
 
 
-def _solve(args: argparse.Namespace) -> pd.DataFrame:
-    from stackmeta_lite.games.iterated import IteratedGame
-    from stackmeta_lite.games.solver import FOLLOWER_CLASSES, check_solvable, solve_iterated
-    from stackmeta_lite.games.ties import TIE_RULES
-
-    games = [IteratedGame(make_game(name), args.horizon) for name in args.games]
-    for iterated in games:  # refuse too large problems before solving any
-        for follower_class in FOLLOWER_CLASSES:
-            check_solvable(iterated, iterated.n_contexts, follower_class)
-    rows = []
-    for iterated in games:
-        for follower_class in FOLLOWER_CLASSES:
-            for ties in TIE_RULES:
-                solution = solve_iterated(iterated, follower_class, ties)
-                _say_table(iterated, follower_class, ties, solution.per_step, solution.leader_table)
-                rows.append(
-                    {
-                        "game": iterated.game.name,
-                        "follower_class": follower_class,
-                        "ties": ties,
-                        "per_step": solution.per_step,
-                        "centred": solution.centred,
-                        "leader_table": "".join(map(str, solution.leader_table)),
-                    }
-                )
-    return pd.DataFrame(rows)
-
-
-def _say_table(
-    iterated: IteratedGame, follower_class: str, ties: str, value: float, table: Sequence[int]
-) -> None:
-    """The optimal leader table in words, on stderr (stdout keeps the CSV)."""
-    from stackmeta_lite.display.describe import leader_table_in_words
-
-    words = leader_table_in_words(iterated, table)
-    lines = [f"  {'when':<34} leader plays"]
-    lines += [f"  {row['when']:<34} {row['leader plays']}" for _, row in words.iterrows()]
-    words = "\n".join(lines)
-    head = f"{iterated.game.name}, {follower_class} follower, {ties} ties: {value:.4g} per step"
-    print(f"{head}\n{words}\n", file=sys.stderr)
-
-
-def _report(results: pd.DataFrame) -> str:
-    """Per method: runs that end at the exact optimum with a verified follower, and the median
-    env steps to get there (the paper's count, verification included) over those runs."""
-    from stackmeta_lite.experiments.summaries import run_summary
-
-    runs = run_summary(results)
-    table = runs.groupby("method", sort=False).agg(
-        runs=("success", "size"),
-        at_optimum=("success", "sum"),
-        median_steps=("steps_with_queries_verified", "median"),
-    )
-    table["at the optimum"] = table["at_optimum"].astype(str) + "/" + table["runs"].astype(str)
-    table["median steps"] = table["median_steps"].map(
-        lambda steps: "none reached it" if pd.isna(steps) else f"{steps:,.0f}"
-    )
-    return table.reset_index()[["method", "at the optimum", "median steps"]].to_string(index=False)
-
-
-def _benchmark(args: argparse.Namespace) -> pd.DataFrame:
-    from stackmeta_lite.experiments.backends import connect_ray
-    from stackmeta_lite.experiments.sweep import SweepError, run_sweep
-
-    if args.address is not None and args.backend != "ray":
-        raise ValueError(f"--address needs --backend ray, got --backend {args.backend}")
-    if args.backend == "ray":
-        print(f"Ray cluster: {connect_ray(args.address)}", file=sys.stderr)
-
-    try:
-        results = run_sweep(
-            args.games,
-            args.seeds,
-            args.methods,
-            backend=args.backend,
-            workers=args.workers,
-            store=args.runs,
-        )
-    except SweepError as error:
-        if args.out is not None and len(error.results):
-            _write(error.results, args.out)
-        print(f"{PROG}: {error}", file=sys.stderr)
-        raise SystemExit(1) from None
-    print(_report(results), file=sys.stderr)
-    return results
-
-
-def _bos(args: argparse.Namespace) -> pd.DataFrame:
-    from stackmeta_lite.experiments.bos import battle_of_the_sexes
-
-    return battle_of_the_sexes(args.seeds)
-
-
-def _train(args: argparse.Namespace) -> pd.DataFrame:
-    from stackmeta_lite.experiments.checkpoint import save_pair
-    from stackmeta_lite.games.iterated import IteratedGame
-    from stackmeta_lite.games.solver import check_solvable
-    from stackmeta_lite.learners import torch_threads
-    from stackmeta_lite.method.leader import train_leader
-    from stackmeta_lite.method.presets import FOLLOWER, LEADER_PPO
-    from stackmeta_lite.method.pretrain import pretrain_follower
-
-    iterated = IteratedGame(make_game(args.game), args.horizon)
-    check_solvable(iterated, iterated.n_contexts, "stationary")  # the evaluation, before training
-    with torch_threads(1):
-        follower = pretrain_follower(iterated, FOLLOWER, args.seed).follower
-        leader = train_leader(iterated, follower.greedy(), LEADER_PPO, args.seed)
-    save_pair(args.out, iterated, follower, leader.tables[-1])
-    print(f"saved the pair to {args.out}", file=sys.stderr)
-    return _evaluate_pair(args.out)
-
-
-def _evaluate(args: argparse.Namespace) -> pd.DataFrame:
-    return _evaluate_pair(args.pair)
-
-
-def _evaluate_pair(path: Path) -> pd.DataFrame:
-    """One row: the pair's leader table, its value and the follower's exact gap (raw, per step)
-    next to the exact strong Stackelberg value."""
-    from stackmeta_lite.experiments.checkpoint import load_pair
-    from stackmeta_lite.games.solver import best_response_gap, solve_iterated
-    from stackmeta_lite.method.followers import follower_policies_for
-    from stackmeta_lite.method.verify import leader_value
-
-    iterated, follower, table = load_pair(path)
-    value, _ = leader_value(follower, iterated, table)
-    policies = follower_policies_for(follower, iterated, table[None])
-    gap = best_response_gap(iterated, table[None], policies)[0] / iterated.horizon
-    row = {
-        "game": iterated.game.name,
-        "horizon": iterated.horizon,
-        "leader_table": "".join(map(str, table)),
-        "leader_value": value,
-        "best_response_gap": gap,
-        "optimum": solve_iterated(iterated).per_step,
-    }
-    return pd.DataFrame([row])
-
-
-def _write(table: pd.DataFrame, out: Path | None) -> None:
-    from stackmeta_lite.common.files import write_csv
-
-    if out is None:
-        table.to_csv(sys.stdout, index=False)
-        return
-    write_csv(table, out)
-    print(f"wrote {len(table)} rows to {out}", file=sys.stderr)
-
-
 def parser() -> argparse.ArgumentParser:
     """The command-line parser."""
     from stackmeta_lite.experiments.backends import BACKENDS
@@ -229,21 +72,23 @@ def parser() -> argparse.ArgumentParser:
         prog=PROG, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     root.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    subcommands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, action, help: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help, description=help)
+        sub = subcommands.add_parser(name, help=help, description=help)
         sub.set_defaults(action=action)
         return sub
 
     games_help = "comma-separated game names or 'all' (default all 12), e.g. hero,chicken"
-    solve = command("solve", _solve, "exact Stackelberg values of iterated games")
+    solve = command("solve", commands.solve, "exact Stackelberg values of iterated games")
     solve.add_argument("--games", type=_games, default=list(CANONICAL_GAMES), help=games_help)
     solve.add_argument(
         "--horizon", type=_positive, default=10, help="steps per episode (default 10), e.g. 20"
     )
     bench = command(
-        "benchmark", _benchmark, "train methods on games and seeds, one row per leader update"
+        "benchmark",
+        commands.benchmark,
+        "train methods on games and seeds, one row per leader update",
     )
     bench.add_argument("--games", type=_games, default=list(CANONICAL_GAMES), help=games_help)
     bench.add_argument(
@@ -283,7 +128,9 @@ def parser() -> argparse.ArgumentParser:
         help="directory that keeps each run as it finishes; rerunning with the same directory "
         "skips finished runs and retries failed ones (resume), e.g. runs/",
     )
-    bos = command("bos", _bos, "Battle of the Sexes: a Q-learning follower with and without resets")
+    bos = command(
+        "bos", commands.bos, "Battle of the Sexes: a Q-learning follower with and without resets"
+    )
     bos.add_argument(
         "--seeds", type=_seeds, default=_seeds("0-3"), help="seeds (default 0-3), e.g. 0-9"
     )
@@ -295,7 +142,7 @@ def parser() -> argparse.ArgumentParser:
             help="CSV file to write (atomically); stdout if absent, e.g. results.csv",
         )
     train = command(
-        "train", _train, "train one (follower, leader) pair and save it to a checkpoint"
+        "train", commands.train, "train one (follower, leader) pair and save it to a checkpoint"
     )
     train.add_argument(
         "--game", type=_one_game, required=True, help="game name, e.g. prisoners_dilemma"
@@ -306,7 +153,7 @@ def parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--out", type=Path, required=True, help="checkpoint to write, e.g. pair.pt")
     evaluate = command(
-        "evaluate", _evaluate, "load a saved pair and compare it with the exact solution"
+        "evaluate", commands.evaluate, "load a saved pair and compare it with the exact solution"
     )
     evaluate.add_argument("pair", type=Path, help="checkpoint written by train, e.g. pair.pt")
     return root
@@ -328,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         table = args.action(args)
     except (ValueError, FileNotFoundError) as error:
         root.error(str(error))
-    _write(table, None if args.command in ("train", "evaluate") else args.out)
+    commands.write_table(table, None if args.command in ("train", "evaluate") else args.out)
     return 0
 
 

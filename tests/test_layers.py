@@ -57,7 +57,8 @@ HOUSE_LAYERS = {
     3: ("method",),
     4: ("experiments",),
     5: ("display", "atari"),
-    6: ("cli", "__main__"),
+    6: ("commands",),
+    7: ("cli", "__main__"),
 }
 
 
