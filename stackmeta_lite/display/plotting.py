@@ -219,7 +219,7 @@ def gap_heatmap(
 
 
 @styled
-def battle_of_the_sexes(results: pd.DataFrame, ncols: int = 4) -> Figure:
+def battle_of_the_sexes(results: pd.DataFrame, ncols: int = 2) -> Figure:
     """The paper's Figure 3: leader reward (raw, 2 = Stackelberg) against leader updates, one
     panel per seed, Q-table reset and continuous learning as two lines."""
     seeds = sorted(results["seed"].unique())
