@@ -6,6 +6,7 @@ the bad input."""
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import signal
 import stat
@@ -29,8 +30,12 @@ from stackmeta_lite.cli import main
 from stackmeta_lite.common.files import append_csv, check_output_file, write_atomic
 from stackmeta_lite.common.processes import pool_size
 from stackmeta_lite.display.panels import game_explorer
+from stackmeta_lite.experiments import sweep
 from stackmeta_lite.experiments.bos import battle_of_the_sexes_run
-from stackmeta_lite.experiments.checkpoint import GreedyFollower, load_pair, save_pair
+from stackmeta_lite.experiments.checkpoint import load_pair, save_pair
+from stackmeta_lite.experiments.run import RunConfig
+from stackmeta_lite.experiments.store import RunStore
+from stackmeta_lite.experiments.sweep import pretrain_sweep, run_sweep
 from stackmeta_lite.games import registration
 from stackmeta_lite.games.batched import rollout
 from stackmeta_lite.games.bimatrix import BimatrixGame, game_names, make_game
@@ -38,6 +43,9 @@ from stackmeta_lite.games.envs import FollowerEnv, IteratedGameEnv, LeaderEnv
 from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.games.one_shot import follower_reply
 from stackmeta_lite.games.solver import solve_iterated
+from stackmeta_lite.learners.pg import PGConfig
+from stackmeta_lite.learners.ppo import PPOConfig
+from stackmeta_lite.method.followers import GreedyFollower
 
 # --- outputs never clobber -------------------------------------------------------------------
 
@@ -367,3 +375,84 @@ def test_the_pool_never_exceeds_the_jobs_or_the_cores_unless_asked(monkeypatch):
         pool_size(9, 100)
     with pytest.raises(ValueError, match="workers must be an integer >= 1, got '2'"):
         pool_size("2", 4)
+
+
+# --- resumes check what they trust -----------------------------------------------------------
+
+TINY = RunConfig(
+    follower=PGConfig(lr=0.05, batch_steps=15, iterations=3, gamma=0.9, baseline="step"),
+    leader=PPOConfig(batch_steps=30, iterations=2, epochs=2),
+    verify_iterations=1,
+)
+"""A few seconds of real training per run."""
+MANIFEST = {"config": repr(TINY)}
+KEY = ("hero", 0, "meta_ppo")
+
+
+def _tamper(data: dict, how: str) -> dict:
+    """A run file's JSON changed as a copy, an edit or a truncation might change it."""
+    if how == "another run":
+        return {**data, "run": ["hero", 1, "meta_ppo"]}
+    if how == "another setting":
+        return {**data, "manifest": {"config": "RunConfig(horizon=20)"}}
+    if how == "no rows":
+        return {**data, "columns": {column: [] for column in data["columns"]}, "rows": 0}
+    if how == "rows cut":
+        return {**data, "columns": {c: values[:1] for c, values in data["columns"].items()}}
+    if how == "no identity":  # a file written before run files carried their identity
+        return {key: value for key, value in data.items() if key not in ("manifest", "rows")}
+    raise AssertionError(how)
+
+
+@pytest.mark.parametrize(
+    ("how", "message"),
+    [
+        (
+            "another run",
+            r"its run is \['hero', 1, 'meta_ppo'\], expected \['hero', 0, 'meta_ppo'\]",
+        ),
+        ("another setting", r"its setting is \{'config': 'RunConfig\(horizon=20\)'\}"),
+        ("no rows", "it holds no rows"),
+        ("rows cut", r"its row count is \d+, expected 1"),
+        ("no identity", "is unreadable .*KeyError"),
+    ],
+)
+def test_a_run_file_is_trusted_only_with_its_own_identity(tmp_path, how, message):
+    store = RunStore(tmp_path, MANIFEST)
+    table = pd.DataFrame({"seed": [0, 0, 0], "value": [0.1, 0.2, 0.3], "table": ["00111"] * 3})
+    store.save(KEY, table)
+    pd.testing.assert_frame_equal(store.load(KEY), table)
+    path = tmp_path / "hero__0__meta_ppo.json"
+    path.write_text(json.dumps(_tamper(json.loads(path.read_text()), how)))
+    with pytest.raises(ValueError, match=f"run file {path} .*{message}.*delete it to rerun"):
+        RunStore(tmp_path, MANIFEST).load(KEY)
+
+
+def test_a_sweep_refuses_a_copied_run_file_before_training(tmp_path, monkeypatch):
+    run_sweep(["hero"], [0], config=TINY, backend="serial", store=tmp_path)
+    copied = tmp_path / "hero__1__meta_ppo.json"
+    copied.write_bytes((tmp_path / "hero__0__meta_ppo.json").read_bytes())
+
+    def no_training(spec):
+        raise AssertionError("trained before refusing")
+
+    monkeypatch.setattr(sweep, "run_spec", no_training)
+    with pytest.raises(ValueError, match=f"run file {copied} does not hold this run"):
+        run_sweep(["hero"], [0, 1], config=TINY, backend="serial", store=tmp_path)
+
+
+def test_a_sweep_counts_an_old_game_key_and_its_new_name_as_one_game():
+    same = "'no_conflict' and 'noconflict' are both"
+    with pytest.warns(FutureWarning), pytest.raises(ValueError, match=same):
+        run_sweep(["no_conflict", "noconflict"], [0], config=TINY, backend="serial")
+    same = "'mixedharmony' and 'mixed_harmony' are both"
+    with pytest.warns(FutureWarning), pytest.raises(ValueError, match=same):
+        pretrain_sweep(["mixedharmony", "mixed_harmony"], [0])
+
+
+def test_a_signal_ends_a_sweep_and_its_workers():
+    script = (
+        "from stackmeta_lite.experiments.sweep import run_sweep\n"
+        "run_sweep(['hero', 'chicken', 'stag_hunt'], [0, 1], workers=2, progress=False)\n"
+    )
+    _signal_ends_all_workers(script, signal.SIGTERM, 2)

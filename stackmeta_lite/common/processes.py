@@ -32,21 +32,28 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def pool_size(workers: int | None, n_jobs: int) -> int:
-    """Processes for ``n_jobs`` jobs: ``workers`` (an int >= 1, or None for all cores), never more
-    than the jobs; above the cores only when asked (a warning), above ``MAX_WORKERS_PER_CORE`` per
-    core never (a ValueError naming the limit)."""
-    n_jobs = check_integer("number of jobs", n_jobs, low=1)
-    available = cores()
+def check_workers(workers: int | None) -> int | None:
+    """``workers`` as None (all cores) or an int in [1, ``MAX_WORKERS_PER_CORE`` x cores], or a
+    ValueError naming the limit; checked before any computing."""
     if workers is None:
-        return min(n_jobs, available)
+        return None
     workers = check_integer("workers", workers, low=1)
-    limit = MAX_WORKERS_PER_CORE * available
+    limit = MAX_WORKERS_PER_CORE * cores()
     if workers > limit:
         raise ValueError(
-            f"workers must be at most {limit} ({MAX_WORKERS_PER_CORE} per core, {available} "
+            f"workers must be at most {limit} ({MAX_WORKERS_PER_CORE} per core, {cores()} "
             f"cores), got {workers}"
         )
+    return workers
+
+
+def pool_size(workers: int | None, n_jobs: int) -> int:
+    """Processes for ``n_jobs`` jobs: ``workers`` (see ``check_workers``; None for all cores),
+    never more than the jobs; above the cores only when asked, with a warning."""
+    n_jobs = check_integer("number of jobs", n_jobs, low=1)
+    workers, available = check_workers(workers), cores()
+    if workers is None:
+        return min(n_jobs, available)
     size = min(workers, n_jobs)
     if size > available:
         warnings.warn(

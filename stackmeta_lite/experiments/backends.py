@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from typing import Any
+
+from stackmeta_lite.common.processes import worker_pool
 
 BACKENDS: tuple[str, ...] = ("processes", "serial", "ray")
 Job = Any
@@ -20,14 +22,15 @@ def outcomes(
 ) -> Iterator[tuple[Job, Outcome]]:
     """(job, ``function(job)``) for each job, in the order the jobs finish, on ``backend``.
     ``function`` must not raise (it reports its own errors in its outcome); a worker that dies
-    (out of memory, say) gives ``(None, error, traceback)``."""
+    (out of memory, say) gives ``(None, error, traceback)``. Local workers (``worker_pool``) are
+    at most one per job and end with this process (SIGTERM, Ctrl-C or an error)."""
     if backend == "serial" or len(jobs) == 1:
         for job in jobs:
             yield job, function(job)
     elif backend == "ray":
         yield from _ray_outcomes(function, jobs)
     elif jobs:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with worker_pool(workers, len(jobs)) as pool:
             futures = {pool.submit(function, job): job for job in jobs}
             for future in as_completed(futures):
                 try:

@@ -1,7 +1,12 @@
 """A resumable store of runs: a directory with one JSON file per finished run, written as the
 run finishes, and one ``.failed.json`` per failed run (which run, the error and its traceback);
 reopening it skips the finished runs and retries the failed ones. Each run file records where its
-results came from (:mod:`stackmeta_lite.common.provenance`)."""
+results came from (:mod:`stackmeta_lite.common.provenance`).
+
+A run file carries its identity, the run (game, seed, method) and the store's manifest (the run
+config), and its row count; loading checks all three against the run asked for, so a file copied
+from another run or another setting, or one emptied or cut short, is refused by name, never
+trusted."""
 
 from __future__ import annotations
 
@@ -39,6 +44,7 @@ class RunStore:
                 )
         else:
             write_atomic(path, json.dumps(manifest, indent=1))
+        self.manifest = manifest
 
     def _path(self, key: RunKey, suffix: str = ".json") -> Path:
         game, seed, method = key
@@ -51,6 +57,8 @@ class RunStore:
         """Persist a finished run (exact floats, column types kept); clears an old failure."""
         data = {
             "run": list(key),
+            "manifest": self.manifest,
+            "rows": len(table),
             "dtypes": {column: str(dtype) for column, dtype in table.dtypes.items()},
             "columns": table.to_dict(orient="list"),
             "provenance": provenance(),
@@ -68,15 +76,32 @@ class RunStore:
         write_atomic(self._path(key, ".failed.json"), json.dumps(data, indent=1))
 
     def load(self, key: RunKey) -> pd.DataFrame:
-        """The table of a finished run, exactly as it was saved."""
+        """The table of a finished run, exactly as it was saved, once the file's own run, setting
+        and row count match ``key``, this store's manifest and the rows it holds."""
         path = self._path(key)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return pd.DataFrame(data["columns"]).astype(data["dtypes"])
+            table = pd.DataFrame(data["columns"]).astype(data["dtypes"])
+            identity = data["run"], data["manifest"], data["rows"]
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise ValueError(
-                f"run file {path} is unreadable ({error}); delete it to rerun"
+                f"run file {path} is unreadable ({type(error).__name__}: {error}); delete it to "
+                "rerun"
             ) from None
+        expected = list(key), self.manifest, len(table)
+        what = ("run", "setting", "row count")
+        wrong = [
+            f"its {name} is {got!r}, expected {want!r}"
+            for name, got, want in zip(what, identity, expected, strict=True)
+            if got != want
+        ]
+        if table.empty:  # every run records at least one leader update
+            wrong.append("it holds no rows")
+        if wrong:
+            raise ValueError(
+                f"run file {path} does not hold this run: {'; '.join(wrong)}; delete it to rerun"
+            )
+        return table
 
     def failures(self) -> pd.DataFrame:
         """One row per recorded failure: game, seed, method, error."""

@@ -6,17 +6,17 @@ from __future__ import annotations
 import traceback
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 from tqdm import tqdm
 
-from stackmeta_lite.common.validation import check_choice, check_positive_int
+from stackmeta_lite.common.processes import check_workers, worker_pool
+from stackmeta_lite.common.validation import check_bool, check_choice
 from stackmeta_lite.experiments.backends import BACKENDS, outcomes
 from stackmeta_lite.experiments.run import DEFAULT_RUN, RunConfig, RunSpec, check_run, run_spec
 from stackmeta_lite.experiments.store import RunStore
-from stackmeta_lite.games.bimatrix import make_game
+from stackmeta_lite.games.bimatrix import game_names, make_game
 from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.method.followers import FollowerConfig
@@ -50,10 +50,15 @@ def pretrain_sweep(
     """Meta pre-training of every (game, seed) on local cores: the learning curves as one tidy
     table (game, seed, steps in both conventions, tables exact, mean best-response gap per step,
     measured every ``record_every`` steps and at the end) and the results, keyed by (game, seed)."""
-    jobs = [(game, int(seed), config, record_every) for game in games for seed in seeds]
-    for game, seed, _, _ in jobs:
+    check_workers(workers)
+    seeds = list(seeds)
+    specs = [
         check_run(game, seed, "meta_ppo", RunConfig(follower=config))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for game in game_names(games)
+        for seed in seeds
+    ]
+    jobs = [(spec.game, spec.seed, config, record_every) for spec in specs]
+    with worker_pool(workers, max(len(jobs), 1)) as pool:
         results = dict(zip([job[:2] for job in jobs], pool.map(_pretrain_job, jobs), strict=True))
     history = pd.DataFrame(
         [
@@ -97,11 +102,12 @@ def run_sweep(
     its error and carries the finished runs' table.
     """
     check_choice("backend", backend, BACKENDS)
-    if workers is not None:
-        check_positive_int("workers", workers)
-    for what, names in (("games", games), ("methods", methods)):
-        if isinstance(names, str):  # would be read letter by letter
-            raise ValueError(f"{what} must be a list of names such as [{names!r}], got {names!r}")
+    check_workers(workers)
+    if progress is not None:
+        check_bool("progress", progress)
+    games = game_names(games)  # old spellings resolved: one game, one name
+    if isinstance(methods, str):  # would be read letter by letter
+        raise ValueError(f"methods must be a list of names such as [{methods!r}], got {methods!r}")
     seeds = list(seeds)  # iterated once per game and method
     specs = [check_run(g, s, m, config) for m in methods for g in games for s in seeds]
     keys = [spec.key for spec in specs]

@@ -243,7 +243,7 @@ def game_names(names: Sequence[str]) -> list[str]:
     """Each name resolved by ``game_name``, or a ValueError if two resolve to the same game (an
     old spelling next to its new one counts twice)."""
     if isinstance(names, str):
-        raise ValueError(f"games must be a list of names, got the string {names!r}")
+        raise ValueError(f"games must be a list of names such as [{names!r}], got {names!r}")
     resolved = [game_name(name) for name in names]
     seen: dict[str, str] = {}
     for given, name in zip(names, resolved, strict=True):
