@@ -46,6 +46,8 @@ from stackmeta_lite.games.solver import solve_iterated
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
 from stackmeta_lite.method.followers import GreedyFollower
+from stackmeta_lite.method.presets import FOLLOWER
+from stackmeta_lite.method.pretrain import pretrain_follower
 
 # --- outputs never clobber -------------------------------------------------------------------
 
@@ -256,6 +258,19 @@ def _stepped(env, actions):
             ),
             FileNotFoundError,
             "the directory missing does not exist",
+        ),
+        (
+            lambda: pretrain_follower(
+                IteratedGame(BimatrixGame(np.eye(3), np.eye(3))), FOLLOWER, 0
+            ),
+            ValueError,
+            r"reply search's returns table \(59,049 contexts x 59,049 replies .* 26.0 GiB.*"
+            "MAX_TABLE_BYTES",
+        ),
+        (
+            lambda: IteratedGame(BimatrixGame(np.eye(2, 6), np.eye(2, 6))).follower_tables(),
+            ValueError,
+            r"the 13,060,694,016 stationary follower tables of a \(2, 6\) game .* MAX_TABLE_BYTES",
         ),
     ],
 )

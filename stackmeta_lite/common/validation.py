@@ -118,6 +118,21 @@ def check_action_array(who: str, actions: object, n_actions: int, shape: tuple[i
     return array
 
 
+MAX_TABLE_BYTES = 2**30
+"""Largest table (bytes) a learner or an enumeration may allocate: 1 GiB, checked beforehand."""
+
+
+def check_table_size(what: str, n_entries: int, bytes_per_entry: int = 8) -> None:
+    """Refuse, before allocating, a table of ``n_entries`` that would exceed
+    ``MAX_TABLE_BYTES``, with a ValueError naming the table, its size and the limit."""
+    needed = int(n_entries) * bytes_per_entry  # Python ints: no overflow
+    if needed > MAX_TABLE_BYTES:
+        raise ValueError(
+            f"{what} would need {needed / 2**30:,.1f} GiB; the limit is MAX_TABLE_BYTES = "
+            f"{MAX_TABLE_BYTES / 2**30:,.0f} GiB: use a smaller game"
+        )
+
+
 MAX_SEEDS = 100_000
 """A seed list longer than this is a typo, not a sweep (it would only fill memory)."""
 

@@ -18,7 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stackmeta_lite.common.validation import check_action_array, check_bool, check_integer
+from stackmeta_lite.common.validation import (
+    check_action_array,
+    check_bool,
+    check_integer,
+    check_table_size,
+)
 from stackmeta_lite.games.bimatrix import BimatrixGame, make_game
 
 PROBABILITY_TOLERANCE = 1e-6
@@ -146,7 +151,12 @@ class IteratedGame:
 
     def follower_tables(self) -> np.ndarray:
         """Every deterministic stationary follower table, shape (m**S, S), in base-m code order."""
-        codes = np.arange(self.n_follower_actions**self.n_states)
+        count = self.n_follower_actions**self.n_states
+        check_table_size(
+            f"the {count:,} stationary follower tables of a {self.game.leader_payoffs.shape} game",
+            count * self.n_states,
+        )
+        codes = np.arange(count)
         return (codes[:, None] // self.n_follower_actions ** np.arange(self.n_states)) % (
             self.n_follower_actions
         )

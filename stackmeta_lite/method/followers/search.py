@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stackmeta_lite.common.validation import check_positive_int
+from stackmeta_lite.common.validation import check_positive_int, check_table_size
 from stackmeta_lite.games.batched import play_tables
 from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.method.followers.base import (
@@ -48,6 +48,12 @@ class ReplySearch:
 
     def __init__(self, iterated: IteratedGame) -> None:
         self.iterated = iterated
+        replies = iterated.n_follower_actions**iterated.n_states
+        check_table_size(  # grows as m**S per context: 26 GiB for 3x3
+            f"the reply search's returns table ({iterated.n_contexts:,} contexts x {replies:,} "
+            f"replies of a {iterated.game.leader_payoffs.shape} game)",
+            iterated.n_contexts * replies,
+        )
         self.replies = iterated.follower_tables()
         self.returns = np.full((iterated.n_contexts, len(self.replies)), np.nan)
         shape = (iterated.n_leader_actions, iterated.n_follower_actions)
