@@ -33,20 +33,26 @@ from stackmeta_lite.display.panels import game_explorer
 from stackmeta_lite.experiments import sweep
 from stackmeta_lite.experiments.bos import battle_of_the_sexes_run
 from stackmeta_lite.experiments.checkpoint import load_pair, save_pair
-from stackmeta_lite.experiments.run import RunConfig
+from stackmeta_lite.experiments.run import RunConfig, run
 from stackmeta_lite.experiments.store import RunStore
 from stackmeta_lite.experiments.sweep import pretrain_sweep, run_sweep
 from stackmeta_lite.games import registration
-from stackmeta_lite.games.batched import rollout
+from stackmeta_lite.games.batched import play_tables, rollout
 from stackmeta_lite.games.bimatrix import BimatrixGame, game_names, make_game
 from stackmeta_lite.games.envs import FollowerEnv, IteratedGameEnv, LeaderEnv
 from stackmeta_lite.games.iterated import IteratedGame
-from stackmeta_lite.games.one_shot import follower_reply
-from stackmeta_lite.games.solver import solve_iterated
+from stackmeta_lite.games.one_shot import (
+    follower_reply,
+    mixed_stackelberg,
+    pure_nash_equilibria,
+    pure_stackelberg,
+)
+from stackmeta_lite.games.solver import best_response_gap, best_responses, solve_iterated
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
 from stackmeta_lite.method.followers import GreedyFollower
-from stackmeta_lite.method.presets import FOLLOWER
+from stackmeta_lite.method.leader import train_leader
+from stackmeta_lite.method.presets import FOLLOWER, LEADER_PPO
 from stackmeta_lite.method.pretrain import pretrain_follower
 
 # --- outputs never clobber -------------------------------------------------------------------
@@ -471,3 +477,81 @@ def test_a_signal_ends_a_sweep_and_its_workers():
         "run_sweep(['hero', 'chicken', 'stag_hunt'], [0, 1], workers=2, progress=False)\n"
     )
     _signal_ends_all_workers(script, signal.SIGTERM, 2)
+
+
+# --- every public entry point checks its arguments' types at the edge ------------------------
+
+_IT, _TABLES = IteratedGame(PD), np.zeros((1, 5), int)
+_GREEDY = np.zeros(160, int)
+_TEXT, _NOT_TEXT = (
+    st.text(max_size=4),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.floats(allow_nan=False),
+        st.lists(st.integers(0, 3), min_size=1, max_size=2),
+        st.dictionaries(st.text(max_size=2), st.integers(), min_size=1, max_size=1),
+    ),
+)
+_ANY = st.one_of(_TEXT, _NOT_TEXT)
+
+
+def _not_none(value: object) -> bool:
+    return value is not None  # run(config=None) means the default config
+
+
+EDGES = {  # entry point with one argument replaced: (call, argument name, bad values)
+    "solve_iterated(iterated)": (lambda v: solve_iterated(v), "iterated", _ANY),
+    "best_responses(iterated)": (lambda v: best_responses(v, _TABLES), "iterated", _ANY),
+    "best_response_gap(iterated)": (
+        lambda v: best_response_gap(v, _TABLES, _TABLES),
+        "iterated",
+        _ANY,
+    ),
+    "pure_stackelberg(game)": (lambda v: pure_stackelberg(v), "game", _ANY),
+    "mixed_stackelberg(game)": (lambda v: mixed_stackelberg(v), "game", _ANY),
+    "pure_nash_equilibria(game)": (lambda v: pure_nash_equilibria(v), "game", _ANY),
+    "follower_reply(game)": (lambda v: follower_reply(v, [1.0, 0.0]), "game", _ANY),
+    "play_tables(iterated)": (lambda v: play_tables(v, _TABLES, _TABLES), "iterated", _ANY),
+    "rollout(iterated)": (
+        lambda v: rollout(v, _TABLES, lambda *a: np.zeros(1, int)),
+        "iterated",
+        _ANY,
+    ),
+    "pretrain_follower(iterated)": (lambda v: pretrain_follower(v), "iterated", _ANY),
+    "pretrain_follower(seed)": (lambda v: pretrain_follower(_IT, FOLLOWER, v), "seed", _ANY),
+    "train_leader(iterated)": (lambda v: train_leader(v, _GREEDY), "iterated", _ANY),
+    "train_leader(seed)": (lambda v: train_leader(_IT, _GREEDY, LEADER_PPO, v), "seed", _ANY),
+    "run(seed)": (lambda v: run("hero", v), "seed", _ANY),
+    "run(config)": (lambda v: run("hero", 0, config=v), "config", _ANY.filter(_not_none)),
+    "run_sweep(seeds)": (lambda v: run_sweep(["hero"], v), "seed", st.one_of(_TEXT, st.none())),
+    "save_pair(path)": (
+        lambda v: save_pair(v, _IT, GreedyFollower(_GREEDY), [0] * 5),
+        "path",
+        _NOT_TEXT,
+    ),
+    "save_pair(iterated)": (
+        lambda v: save_pair("pair.pt", v, GreedyFollower(_GREEDY), [0] * 5),
+        "iterated",
+        _ANY,
+    ),
+    "load_pair(path)": (lambda v: load_pair(v), "path", _NOT_TEXT),
+    "IteratedGame(game)": (lambda v: IteratedGame(v), "game", _NOT_TEXT),
+    "IteratedGame(horizon)": (lambda v: IteratedGame(PD, v), "horizon", _ANY),
+    "BimatrixGame(name)": (lambda v: BimatrixGame(np.eye(2), np.eye(2), name=v), "name", _NOT_TEXT),
+    "BimatrixGame(leader_actions)": (
+        lambda v: BimatrixGame(np.eye(2), np.eye(2), leader_actions=v),
+        "leader action names",
+        st.one_of(_TEXT, st.booleans(), st.floats(allow_nan=False)),
+    ),
+    "make_game(name)": (lambda v: make_game(v), "game name", _NOT_TEXT),
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), where=st.sampled_from(sorted(EDGES)))
+def test_public_entry_points_check_types_at_the_edge_and_name_the_argument(data, where):
+    call, name, values = EDGES[where]
+    value = data.draw(values)
+    with pytest.raises(ValueError, match=name):
+        call(value)

@@ -65,6 +65,24 @@ def check_integer(name: str, value: int, low: int = 0) -> int:
     return number
 
 
+def check_seed(name: str, value: int) -> int:
+    """``value`` as an int seed in [0, 2**64) (any Python or numpy integer), or a ValueError."""
+    seed = check_integer(name, value)
+    if seed >= 2**64:
+        raise ValueError(f"{name} must be below 2**64, got {value!r}")
+    return seed
+
+
+def check_type(name: str, value: object, kind: type | tuple[type, ...], expected: str) -> object:
+    """``value`` if it is an instance of ``kind``, else a ValueError naming the argument, what it
+    must be (``expected``, e.g. "an IteratedGame") and what it got."""
+    if not isinstance(value, kind):
+        text = repr(value)
+        text = text if len(text) <= 60 else text[:57] + "..."
+        raise ValueError(f"{name} must be {expected}, got {text} ({type(value).__name__})")
+    return value
+
+
 def check_positive_int(name: str, value: int) -> None:
     """Raise ValueError unless ``value`` is an integer >= 1."""
     check_integer(name, value, low=1)

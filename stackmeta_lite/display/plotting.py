@@ -19,7 +19,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, BimatrixGame, make_game
+from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, BimatrixGame, game_names, make_game
 from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.method.methods import METHODS
 
@@ -137,6 +137,7 @@ def _payoff_heatmap(ax: plt.Axes, game: BimatrixGame, vmin: float, vmax: float) 
 def payoff_grid(games: Sequence[str] = CANONICAL_GAMES, ncols: int = 4) -> Figure:
     """Small 2x2 heat maps of the leader's payoff, one per game, each cell annotated
     'leader, follower' (raw 1..4); rows are the leader's action, columns the follower's."""
+    games = game_names(games)
     nrows = int(np.ceil(len(games) / ncols))
     fig, axes = plt.subplots(
         nrows, ncols, figsize=(BOOK_WIDTH / 4 * ncols, 2.0 * nrows), squeeze=False

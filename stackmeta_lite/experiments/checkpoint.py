@@ -15,9 +15,9 @@ import numpy as np
 import torch
 
 from stackmeta_lite.common.files import atomic_file
-from stackmeta_lite.common.validation import check_action_array
+from stackmeta_lite.common.validation import check_action_array, check_type
 from stackmeta_lite.games.bimatrix import BimatrixGame
-from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.games.iterated import IteratedGame, check_iterated
 from stackmeta_lite.learners.policy import CategoricalPolicy
 from stackmeta_lite.method.followers import Follower, GreedyFollower
 
@@ -34,6 +34,8 @@ def save_pair(
 ) -> None:
     """Write the pair to ``path`` (a torch file, atomically), after checking that it can be
     loaded back. ``follower``: a ``CategoricalPolicy`` or any follower with ``greedy()``."""
+    path = Path(check_type("path", path, (str, Path), "a file path (str or Path)"))
+    check_iterated(iterated)
     if isinstance(follower, CategoricalPolicy):
         weights = {name: tensor.detach().clone() for name, tensor in follower.state_dict().items()}
     elif callable(getattr(follower, "greedy", None)):
@@ -67,7 +69,7 @@ def save_pair(
 
 def load_pair(path: str | Path) -> tuple[IteratedGame, Follower, np.ndarray]:
     """Read a pair written by ``save_pair``: (iterated game, follower, leader table)."""
-    path = Path(path)
+    path = Path(check_type("path", path, (str, Path), "a file path (str or Path)"))
     if not path.is_file():
         raise FileNotFoundError(f"no checkpoint at {path}")
     if path.stat().st_size == 0:

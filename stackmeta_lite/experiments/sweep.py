@@ -40,6 +40,13 @@ def _pretrain_job(args: tuple) -> PretrainResult:
         return pretrain_follower(IteratedGame(make_game(game)), config, seed, record_every)
 
 
+def _seed_list(seeds: Iterable[int]) -> list[int]:
+    """``seeds`` as a list (iterated once per game and method), or a ValueError naming them."""
+    if isinstance(seeds, str | bytes) or not isinstance(seeds, Iterable):
+        raise ValueError(f"seeds must be a list of integers such as [0, 1], got {seeds!r}")
+    return list(seeds)
+
+
 def pretrain_sweep(
     games: Sequence[str],
     seeds: Iterable[int],
@@ -51,7 +58,7 @@ def pretrain_sweep(
     table (game, seed, steps in both conventions, tables exact, mean best-response gap per step,
     measured every ``record_every`` steps and at the end) and the results, keyed by (game, seed)."""
     check_workers(workers)
-    seeds = list(seeds)
+    seeds = _seed_list(seeds)
     specs = [
         check_run(game, seed, "meta_ppo", RunConfig(follower=config))
         for game in game_names(games)
@@ -108,7 +115,7 @@ def run_sweep(
     games = game_names(games)  # old spellings resolved: one game, one name
     if isinstance(methods, str):  # would be read letter by letter
         raise ValueError(f"methods must be a list of names such as [{methods!r}], got {methods!r}")
-    seeds = list(seeds)  # iterated once per game and method
+    seeds = _seed_list(seeds)  # iterated once per game and method
     specs = [check_run(g, s, m, config) for m in methods for g in games for s in seeds]
     keys = [spec.key for spec in specs]
     repeated = sorted(key for key, count in Counter(keys).items() if count > 1)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from stackmeta_lite.common.validation import check_action_array, check_bool
-from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.games.iterated import IteratedGame, check_iterated
 
 FollowerAct = Callable[[int, np.ndarray, np.ndarray], np.ndarray]
 """``follower_act(step, states, observations) -> actions``, arrays of shape (B,)."""
@@ -36,7 +36,12 @@ def rollout(
     integer array of shape (B,) in range, one vectorised check): -1 or 2 in a 2x2 game raises.
     """
     check_bool("centred", centred)
-    tables = iterated.check_leader_tables(np.atleast_2d(leader_tables))
+    if not callable(follower_act) or (leader_act is not None and not callable(leader_act)):
+        raise ValueError(
+            f"follower_act (and leader_act, if given) must be callable, got {follower_act!r} "
+            f"and {leader_act!r}"
+        )
+    tables = check_iterated(iterated).check_leader_tables(np.atleast_2d(leader_tables))
     n_actions, shape = iterated.n_follower_actions, (len(tables),)
 
     def checked_act(t: int, states: np.ndarray, observations: np.ndarray) -> np.ndarray:
@@ -91,7 +96,7 @@ def play_tables(
     ``check_input=False`` skips the checks for int tables already checked by the caller."""
     leader, follower = np.atleast_2d(leader_tables), np.atleast_2d(follower_tables)
     if check_input:
-        leader = iterated.check_leader_tables(leader)
+        leader = check_iterated(iterated).check_leader_tables(leader)
         follower = iterated.check_follower_tables(follower)
     if follower.ndim == 2:  # stationary: the same table at every step
         follower = follower[:, None, :]

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from stackmeta_lite.common.validation import check_number
+from stackmeta_lite.common.validation import check_number, check_type
 
 # (leader, follower) payoffs for the cells CC, CD, DC, DD; the first letter is the leader's action.
 _CANONICAL_CELLS: dict[str, tuple[tuple[int, int], ...]] = {
@@ -113,6 +113,7 @@ def _float_or_inf(number: numbers.Real) -> float:
 def _action_names(names: tuple[str, ...] | None, count: int, who: str) -> tuple[str, ...]:
     if names is None:
         return tuple(str(i) for i in range(count))
+    check_type(f"{who} action names", names, (tuple, list), "a tuple of names, e.g. ('C', 'D')")
     names = tuple(str(name) for name in names)
     if len(names) != count:
         raise ValueError(f"{who} action names {names} must number {count}, one per action")
@@ -135,6 +136,7 @@ class BimatrixGame:
     offset: float | None = field(default=None)
 
     def __post_init__(self) -> None:
+        check_type("name", self.name, str, "a string")
         leader = _as_payoff_array(self.leader_payoffs, "leader")
         follower = _as_payoff_array(self.follower_payoffs, "follower")
         if leader.shape != follower.shape:
@@ -200,6 +202,11 @@ class BimatrixGame:
             for i, la in enumerate(self.leader_actions)
             for j, fa in enumerate(self.follower_actions)
         ]
+
+
+def check_game(game: object, name: str = "game") -> BimatrixGame:
+    """``game`` if it is a ``BimatrixGame``, else a ValueError naming it."""
+    return check_type(name, game, BimatrixGame, "a BimatrixGame, e.g. make_game('hero')")
 
 
 def from_cells(

@@ -23,6 +23,7 @@ from stackmeta_lite.common.validation import (
     check_bool,
     check_integer,
     check_table_size,
+    check_type,
 )
 from stackmeta_lite.games.bimatrix import BimatrixGame, make_game
 
@@ -173,6 +174,12 @@ class IteratedGame:
             return "start"
         leader, follower = divmod(state - 1, self.n_leader_actions)[::-1]
         return f"({self.game.leader_actions[leader]}, {self.game.follower_actions[follower]})"
+
+
+def check_iterated(iterated: object, name: str = "iterated") -> IteratedGame:
+    """``iterated`` if it is an ``IteratedGame``, else a ValueError naming it."""
+    expected = "an IteratedGame, e.g. IteratedGame(make_game('hero'))"
+    return check_type(name, iterated, IteratedGame, expected)
 
 
 @dataclass

@@ -9,7 +9,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from stackmeta_lite.common.validation import check_choice
-from stackmeta_lite.games.bimatrix import BimatrixGame
+from stackmeta_lite.games.bimatrix import BimatrixGame, check_game
 from stackmeta_lite.games.ties import TIE_RULES, TieRule, first_best, pick_reply, tie_tolerance
 
 
@@ -30,8 +30,7 @@ def follower_reply(
     the leader's actions), ties within ``tie_tolerance`` broken for (strong) or against (weak)
     the leader, with both expected payoffs (raw)."""
     check_choice("tie rule", ties, TIE_RULES)
-    if not isinstance(game, BimatrixGame):
-        raise ValueError(f"game must be a BimatrixGame, got {game!r} ({type(game).__name__})")
+    check_game(game)
     strategy = np.asarray(leader_strategy)
     n = game.n_leader_actions
     if (
@@ -53,6 +52,7 @@ def follower_reply(
 
 def pure_stackelberg(game: BimatrixGame, ties: TieRule = "strong") -> OneShotCommitment:
     """Stackelberg equilibrium of the one-shot game with pure leader commitment."""
+    check_game(game)
     replies = [follower_reply(game, row, ties) for row in np.eye(game.n_leader_actions)]
     payoffs = np.array([reply.leader_payoff for reply in replies])
     return replies[int(first_best(payoffs, tie_tolerance(game.leader_payoffs)))]
@@ -61,6 +61,7 @@ def pure_stackelberg(game: BimatrixGame, ties: TieRule = "strong") -> OneShotCom
 def mixed_stackelberg(game: BimatrixGame) -> OneShotCommitment:
     """Strong Stackelberg equilibrium with mixed commitment: one linear program per follower
     action (Conitzer and Sandholm 2006), keeping the best feasible one."""
+    check_game(game)
     best: OneShotCommitment | None = None
     n_rows = game.n_leader_actions
     # The LP's tolerances are absolute: solve on payoffs moved to [0, 1] (same optimum).
@@ -102,6 +103,7 @@ def _unit_scale(payoffs: np.ndarray) -> np.ndarray:
 
 def pure_nash_equilibria(game: BimatrixGame) -> list[tuple[int, int]]:
     """All pure Nash equilibria (leader action, follower action) of the one-shot game."""
+    check_game(game)
     leader, follower = game.leader_payoffs, game.follower_payoffs
     leader_best = leader >= leader.max(axis=0, keepdims=True) - tie_tolerance(leader)
     follower_best = follower >= follower.max(axis=1, keepdims=True) - tie_tolerance(follower)

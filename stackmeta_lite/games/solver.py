@@ -29,9 +29,9 @@ from typing import Literal
 
 import numpy as np
 
-from stackmeta_lite.common.validation import check_choice
+from stackmeta_lite.common.validation import check_choice, check_integer
 from stackmeta_lite.games.batched import play_tables
-from stackmeta_lite.games.iterated import IteratedGame, expected_returns
+from stackmeta_lite.games.iterated import IteratedGame, check_iterated, expected_returns
 from stackmeta_lite.games.ties import TIE_RULES, TieRule, first_best, pick_reply, tie_tolerance
 
 FollowerClass = Literal["stationary", "time_aware"]
@@ -47,8 +47,9 @@ _MAX_RETURN = np.finfo(float).max / 8  # episode returns and their differences s
 def check_solvable(iterated: IteratedGame, n_leader_tables: int, follower_class: str) -> None:
     """Refuse, before allocating, a game whose episode returns could overflow float64 or whose
     solution needs more than ``MAX_SOLVER_BYTES``; the message names the limit."""
-    game, horizon = iterated.game, iterated.horizon
-    n_leader_tables = int(n_leader_tables)  # Python ints: numpy integers would overflow below
+    game, horizon = check_iterated(iterated).game, iterated.horizon
+    # Python ints: numpy integers would overflow below.
+    n_leader_tables = check_integer("n_leader_tables", n_leader_tables, low=1)
     magnitude = max(np.abs(game.leader_payoffs).max(), np.abs(game.follower_payoffs).max())
     if magnitude > _MAX_RETURN / horizon:
         raise ValueError(
@@ -111,7 +112,7 @@ def stationary_returns(
     follower table, as two (L, m**S) arrays, with the follower tables (m**S, S);
     ``check_input=False`` skips the check of tables already checked by the caller."""
     if check_input:
-        leader_tables = iterated.check_leader_tables(np.atleast_2d(leader_tables))
+        leader_tables = check_iterated(iterated).check_leader_tables(np.atleast_2d(leader_tables))
     check_solvable(iterated, len(leader_tables), "stationary")
     follower_tables = iterated.follower_tables()
     n_leader = len(leader_tables)
@@ -169,6 +170,7 @@ def best_responses(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Follower best responses to leader tables (L, S): (policies, leader returns, follower
     returns), returns raw per episode. Policies are (L, S) tables or (L, horizon, S)."""
+    check_iterated(iterated)
     check_choice("follower class", follower_class, FOLLOWER_CLASSES)
     check_choice("tie rule", ties, TIE_RULES)
     tables = iterated.check_leader_tables(np.atleast_2d(leader_tables))
@@ -188,6 +190,7 @@ def solve_iterated(
     ties: TieRule = "strong",
 ) -> StackelbergSolution:
     """The exact Stackelberg solution over all deterministic memory-1 leader tables."""
+    check_iterated(iterated)
     check_choice("follower class", follower_class, FOLLOWER_CLASSES)
     check_choice("tie rule", ties, TIE_RULES)
     check_solvable(iterated, iterated.n_contexts, follower_class)  # before listing the tables
@@ -221,6 +224,7 @@ def best_response_gap(
     """Best achievable follower return minus the return of ``follower_policies`` (B, S, m
     probabilities or B, S tables) against leader tables (B, S); raw per episode, >= 0.
     The inputs are checked once, here."""
+    check_iterated(iterated)
     check_choice("follower class", follower_class, FOLLOWER_CLASSES)
     tables = iterated.check_leader_tables(np.atleast_2d(leader_tables))
     policies = np.asarray(follower_policies)

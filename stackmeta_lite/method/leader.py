@@ -27,9 +27,14 @@ from typing import Protocol
 import numpy as np
 import torch
 
-from stackmeta_lite.common.validation import check_action_array
+from stackmeta_lite.common.validation import check_action_array, check_seed
 from stackmeta_lite.games.batched import rollout
-from stackmeta_lite.games.iterated import IteratedGame, StepCounter, episodes_per_batch
+from stackmeta_lite.games.iterated import (
+    IteratedGame,
+    StepCounter,
+    check_iterated,
+    episodes_per_batch,
+)
 from stackmeta_lite.learners.dqn import DQNConfig, QueryDQN
 from stackmeta_lite.learners.pg import PGConfig, pg_update, returns_to_go
 from stackmeta_lite.learners.policy import CategoricalPolicy, ValueFunction, sample_actions
@@ -131,8 +136,10 @@ def train_leader(
     """The faithful leader (see the module docstring) against a follower's greedy table (one
     action per follower observation) or an ``Opponent``; the config's type selects PG, PPO or
     DQN; ``steps`` continues a count (e.g. pre-training)."""
+    check_iterated(iterated)
     algorithm = leader_algorithm(config)
-    if isinstance(follower, np.ndarray):
+    seed = check_seed("seed", seed)
+    if not callable(getattr(follower, "reply", None)):  # not an Opponent: a greedy table
         follower = ContextualOpponent(iterated, check_follower_table(iterated, follower))
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -224,7 +231,11 @@ def train_table_leader(
     """The table-commitment ablation (see the module docstring) against ``respond``; the
     config's type selects PG, PPO or DQN; ``steps`` continues a count and every leader episode
     costs ``episode_cost`` episodes of env steps."""
+    check_iterated(iterated)
     algorithm = leader_algorithm(config)
+    seed = check_seed("seed", seed)
+    if not callable(respond):
+        raise ValueError(f"respond must be callable (tables -> returns), got {respond!r}")
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     steps = steps or StepCounter()

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from stackmeta_lite.games.iterated import IteratedGame, StepCounter
+from stackmeta_lite.common.validation import check_seed
+from stackmeta_lite.games.iterated import IteratedGame, StepCounter, check_iterated
 from stackmeta_lite.games.solver import GAP_TOLERANCE, best_response_gap, stationary_returns
 from stackmeta_lite.method.followers import (
     Follower,
@@ -78,6 +79,8 @@ def pretrain_follower(
     """Phase 1: meta pre-training of a contextual follower against random leader tables with the
     learner ``config`` selects (default: ``SearchConfig()``). Every ``record_every`` env steps
     (paper convention) and at the end the history measures the exact best-response gaps."""
+    check_iterated(iterated)
+    seed = check_seed("seed", seed)
     config = SearchConfig() if config is None else config
     kind = follower_kind(config)
     torch.manual_seed(seed)
