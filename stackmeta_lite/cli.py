@@ -112,7 +112,11 @@ def parser() -> argparse.ArgumentParser:
         help="where runs execute (default processes: local cores), e.g. serial",
     )
     bench.add_argument(
-        "--workers", type=_positive, default=None, help="processes (default: all cores), e.g. 2"
+        "--workers",
+        type=_positive,
+        default=None,
+        help="processes (default: one per core, never more than the runs; more than the cores "
+        "only when asked, at most 4 per core), e.g. 2",
     )
     bench.add_argument(
         "--address",

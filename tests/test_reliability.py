@@ -313,6 +313,9 @@ def test_command_lines_refuse_bad_arguments_before_computing(tmp_path, capsys, m
     power = ["power", "--order", "seller", "--out", str(tmp_path)]
     message = _refused(lambda: atari_main(power), capsys)
     assert "bullet_values.csv lacks the column(s) ['shooter']" in message
+    (tmp_path / "markets.csv").symlink_to(tmp_path / "bullet_values.csv")
+    markets = ["markets", "--games", "2", "--out", str(tmp_path)]
+    assert "markets.csv is a symbolic link" in _refused(lambda: atari_main(markets), capsys)
     monkeypatch.setenv("STACKMETA_BUDGET", "bogus")
     message = _refused(lambda: atari_main(power), capsys)
     assert "STACKMETA_BUDGET must be one of full, ci, got 'bogus'" in message

@@ -20,7 +20,7 @@ from stackmeta_lite.atari.experiment import budget_for, run_experiment
 from stackmeta_lite.atari.market import ROLES
 from stackmeta_lite.atari.verification import STYLES, verification_power
 from stackmeta_lite.common.budget import budget, is_ci
-from stackmeta_lite.common.files import write_csv
+from stackmeta_lite.common.files import check_output_file, write_csv
 from stackmeta_lite.common.validation import parse_seeds
 
 PROG = "python -m stackmeta_lite.atari"
@@ -56,8 +56,8 @@ def values(args: argparse.Namespace) -> None:
     for leader in ROLES:
         print(trade_equilibrium(v_seller, v_buyer, leader))
     if args.out is not None:
-        write_csv(games, args.out / "bullet_value_games.csv")
-        write_csv(table, args.out / "bullet_values.csv")
+        write_csv(games, output_files(args)[0])
+        write_csv(table, output_files(args)[1])
 
 
 def markets(args: argparse.Namespace) -> None:
@@ -65,7 +65,7 @@ def markets(args: argparse.Namespace) -> None:
     table = compare_markets(range(args.games))
     print(table[["market", "shooter", "value", "value_se", "z_nearest_price"]].round(3))
     if args.out is not None:
-        write_csv(table, args.out / "markets.csv")
+        write_csv(table, output_files(args)[0])
 
 
 def experiment(args: argparse.Namespace) -> None:
@@ -85,8 +85,8 @@ def experiment(args: argparse.Namespace) -> None:
         print(summary, flush=True)
         curves.append(result.curves)
         summaries.append(summary)
-        write_csv(pd.concat(curves), args.out / f"trade_curves_{args.order}.csv")
-        write_csv(pd.DataFrame(summaries), args.out / f"trade_summary_{args.order}.csv")
+        write_csv(pd.concat(curves), output_files(args)[0])
+        write_csv(pd.DataFrame(summaries), output_files(args)[1])
 
 
 def power(args: argparse.Namespace) -> None:
@@ -95,8 +95,23 @@ def power(args: argparse.Namespace) -> None:
     config = budget_for(args.order, is_ci()).verify
     table = verification_power(exact, range(args.runs), args.style, config)
     print(table.groupby("follower")["flagged"].agg(["mean", "sum", "count"]))
-    suffix = "" if args.style == "fresh" else "_fine_tune"
-    write_csv(table, args.out / f"verification_power_{args.order}{suffix}.csv")
+    write_csv(table, output_files(args)[0])
+
+
+def output_files(args: argparse.Namespace) -> list[Path]:
+    """The CSVs the subcommand writes into ``--out`` (none without it)."""
+    if args.out is None:
+        return []
+    if args.run is values:
+        names = ["bullet_value_games.csv", "bullet_values.csv"]
+    elif args.run is markets:
+        names = ["markets.csv"]
+    elif args.run is experiment:
+        names = [f"trade_curves_{args.order}.csv", f"trade_summary_{args.order}.csv"]
+    else:
+        suffix = "" if args.style == "fresh" else "_fine_tune"
+        names = [f"verification_power_{args.order}{suffix}.csv"]
+    return [args.out / name for name in names]
 
 
 def at_least_two(text: str) -> int:
@@ -176,6 +191,8 @@ def main(argv: list[str] | None = None) -> None:
     args = main_parser.parse_args(argv)
     try:
         budget()  # an unknown STACKMETA_BUDGET is refused before any computing
+        for path in output_files(args):  # so is an output that is no regular file
+            check_output_file(path)
         args.run(args)
     except ValueError as error:
         main_parser.error(str(error))
