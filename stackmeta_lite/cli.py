@@ -171,11 +171,14 @@ def main(argv: list[str] | None = None) -> int:
     args = root.parse_args(argv)
     try:
         out = getattr(args, "out", None)
-        if out is not None:  # before any computing
-            args.out = check_output_file(out)
+        if out is not None:  # before any computing (and before making --out's directory)
             runs = getattr(args, "runs", None)
-            if runs is not None and runs.resolve() == args.out.resolve():
-                raise ValueError(f"--out {out} is the --runs directory; give them different paths")
+            if runs is not None and runs.resolve() in (out.resolve(), *out.resolve().parents):
+                raise ValueError(
+                    f"--out {out} is or lies in the --runs directory {runs}, whose run files it "
+                    "could replace; write it elsewhere"
+                )
+            args.out = check_output_file(out)
         table = args.action(args)
     except (ValueError, FileNotFoundError) as error:
         root.error(str(error))

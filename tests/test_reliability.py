@@ -302,7 +302,10 @@ def test_command_lines_refuse_bad_arguments_before_computing(tmp_path, capsys, m
     monkeypatch.setattr("stackmeta_lite.method.pretrain.pretrain_follower", no_training)
     same = tmp_path / "X"
     args = ["benchmark", "--games", "hero", "--seeds", "0", "--runs", str(same), "--out", str(same)]
-    assert "is the --runs directory" in _refused(lambda: main(args), capsys)
+    assert "is or lies in the --runs directory" in _refused(lambda: main(args), capsys)
+    assert not same.exists()
+    args[-1] = str(same / "manifest.json")
+    assert "is or lies in the --runs directory" in _refused(lambda: main(args), capsys)
     assert not same.exists()
     args = ["train", "--game", "hero", "--horizon", "30000", "--out", str(tmp_path / "p.pt")]
     assert "MAX_SOLVER_BYTES" in _refused(lambda: main(args), capsys)
