@@ -237,3 +237,16 @@ def test_stackelberg_values_one_row_per_game():
     fig = plotting.stackelberg_values(pd.DataFrame(rows))
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["chicken", "prisoners dilemma"]
+
+
+def test_exactness_curves_one_line_per_learner_and_tick_labels_apart():
+    rows = [
+        {"learner": learner, "steps_with_queries": steps, "share_exact": 0.5, "all_exact": False}
+        for learner in ("search", "gradient")
+        for steps in (0, 15, 1_000, 20_000)
+    ]
+    fig = plotting.exactness_curves(pd.DataFrame(rows))
+    left, right = fig.axes[:2]
+    assert len(left.get_lines()) == 2 and left.get_xscale() == "symlog"
+    ticks = [t for t in left.get_xticks() if left.get_xlim()[0] <= t <= left.get_xlim()[1]]
+    assert ticks[:3] == [0, 1_000, 10_000]  # no 10^1, 10^2 crowding the 0 of the linear part

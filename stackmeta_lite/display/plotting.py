@@ -175,11 +175,18 @@ def exactness_curves(curves: pd.DataFrame, steps: str = "steps_with_queries") ->
             legend=ax is right,
         )
         ax.set_xscale("symlog", linthresh=1000)
+        # 0, then powers of ten from the end of the linear part: no two labels run together.
+        ax.xaxis.set_major_locator(mpl.ticker.FixedLocator([0, *(10.0**k for k in range(3, 9))]))
+        ax.xaxis.set_minor_locator(mpl.ticker.NullLocator())
+        ax.xaxis.set_major_formatter(
+            mpl.ticker.FuncFormatter(lambda x, _: "0" if x == 0 else f"$10^{{{np.log10(x):.0f}}}$")
+        )
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlabel("")
         ax.set_ylabel(label)
     # One step label for both panels (two long labels side by side would run into each other).
-    fig.supxlabel(STEP_LABELS.get(steps, steps) + ", linear to 1,000, log above", fontsize=10)
+    label = STEP_LABELS.get(steps, steps).split(" (")[0]
+    fig.supxlabel(f"{label} (linear to 1,000, log above)", fontsize=10)
     handles, labels = right.get_legend_handles_labels()
     right.get_legend().remove()
     fig.legend(handles, labels, loc="upper center", ncol=len(labels), frameon=False)
