@@ -160,7 +160,7 @@ def test_battle_of_the_sexes_has_one_panel_per_seed_and_both_variants():
         for f in ("reset", "continuous")
         for u in range(1, 6)
     ]
-    fig = plotting.battle_of_the_sexes(pd.DataFrame(rows))
+    fig = plotting.bos_leader_rewards(pd.DataFrame(rows))
     axes = visible_axes(fig)
     assert [ax.get_title() for ax in axes] == [f"seed {s}" for s in range(4)]
     assert all(len(ax.get_lines()) == 2 for ax in axes)

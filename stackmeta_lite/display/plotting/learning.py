@@ -1,0 +1,188 @@
+"""Figures of learning: follower pre-training, leaders against the exact optimum, paired runs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+
+from stackmeta_lite.display.plotting.style import (
+    BOOK_WIDTH,
+    METHOD_LABELS,
+    STEP_LABELS,
+    method_palette,
+    state_order,
+    styled,
+)
+from stackmeta_lite.games.iterated import IteratedGame
+
+
+@styled
+def exactness_curves(curves: pd.DataFrame, steps: str = "steps_with_queries") -> Figure:
+    """Follower pre-training against env steps, one line per learner: left the share of leader
+    tables on which the greedy follower is exact (mean over runs, 10-90% band), right the share
+    of runs exact on every table. ``curves``: learner, ``steps``, share_exact, all_exact."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(BOOK_WIDTH, 3.8), sharex=True)
+    for ax, column, label in (
+        (left, "share_exact", "share of leader tables\nwith an exact reply"),
+        (right, "all_exact", "share of pre-trainings exact\non every leader table"),
+    ):
+        sns.lineplot(
+            data=curves.assign(**{column: curves[column].astype(float)}),
+            x=steps,
+            y=column,
+            hue="learner",
+            errorbar=("pi", 80) if column == "share_exact" else None,
+            ax=ax,
+            legend=ax is right,
+        )
+        ax.set_xscale("symlog", linthresh=1000)
+        # 0, then powers of ten from the end of the linear part: no two labels run together.
+        ax.xaxis.set_major_locator(mpl.ticker.FixedLocator([0, *(10.0**k for k in range(3, 9))]))
+        ax.xaxis.set_minor_locator(mpl.ticker.NullLocator())
+        ax.xaxis.set_major_formatter(
+            mpl.ticker.FuncFormatter(lambda x, _: "0" if x == 0 else f"$10^{{{np.log10(x):.0f}}}$")
+        )
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel("")
+        ax.set_ylabel(label)
+    # One step label for both panels (two long labels side by side would run into each other).
+    label = STEP_LABELS.get(steps, steps).split(" (")[0]
+    fig.supxlabel(f"{label} (linear to 1,000, log above)", fontsize=10)
+    handles, labels = right.get_legend_handles_labels()
+    right.get_legend().remove()
+    fig.legend(handles, labels, loc="upper center", ncol=len(labels), frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 0.92))
+    return fig
+
+
+@styled
+def gap_heatmap(
+    gaps: pd.DataFrame,
+    row: str = "game",
+    column: str = "table",
+    iterated: IteratedGame | None = None,
+) -> Figure:
+    """Heat map of the exact best-response gap (raw follower payoff per step) of a pre-trained
+    follower: one row per ``row`` value, one column per leader table (states of ``iterated``
+    named in the axis label when given)."""
+    grid = gaps.pivot_table(index=row, columns=column, values="gap", sort=False)
+    height = 0.9 + 0.32 * len(grid)
+    fig, ax = plt.subplots(figsize=(BOOK_WIDTH, height + 0.4))
+    vmax = max(float(np.nanmax(grid.to_numpy())), 0.1)
+    sns.heatmap(
+        grid,
+        ax=ax,
+        cmap="rocket_r",
+        vmin=0.0,
+        vmax=vmax,
+        linewidths=0.4,
+        linecolor="white",
+        cbar_kws={"label": "gap per step", "pad": 0.01},
+    )
+    states = f" (action in states {state_order(iterated)})" if iterated is not None else ""
+    ax.set_xlabel(f"leader table{states}")
+    ax.set_ylabel("")
+    ax.tick_params(axis="x", labelrotation=90)
+    fig.tight_layout()
+    return fig
+
+
+@styled
+def benchmark(
+    results: pd.DataFrame,
+    steps: str = "steps_with_queries",
+    games: Sequence[str] | None = None,
+    reference_levels: Mapping[str, float] | None = None,
+    ncols: int = 3,
+) -> Figure:
+    """The paper's Figure 1: greedy leader value (raw per step, 1..4) against env steps, one
+    panel per game, one line per method with a min-max band over seeds, the exact (strong,
+    stationary) Stackelberg value dashed, and optional reference levels (dotted)."""
+    games = list(games if games is not None else results["game"].unique())
+    nrows = int(np.ceil(len(games) / ncols))
+    ncols = min(ncols, len(games))
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(BOOK_WIDTH / 3 * ncols, 2.4 * nrows), sharey=True, squeeze=False
+    )
+    colours = method_palette()
+    data = results.assign(method=results["method"].map(METHOD_LABELS))
+    hue_colours = {METHOD_LABELS[k]: v for k, v in colours.items()}
+    for ax, game in zip(axes.flat, games, strict=False):
+        run = data[data["game"] == game]
+        sns.lineplot(
+            data=run,
+            x=steps,
+            y="leader_value",
+            hue="method",
+            palette=hue_colours,
+            errorbar=("pi", 100),
+            ax=ax,
+            legend=False,
+            linewidth=1.3,
+        )
+        optimum = float(run["optimum"].iloc[0])
+        ax.axhline(optimum, color="black", linestyle="--", linewidth=1)
+        if reference_levels and game in reference_levels:
+            ax.axhline(reference_levels[game], color="tab:green", linestyle=":", linewidth=1.5)
+        ax.set_xscale("log")
+        ax.set_xlim(left=min(1e4, float(run[steps].min())))
+        ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
+        ax.set_ylim(0.9, 4.1)
+        ax.set_title(game.replace("_", " "))
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+    for ax in axes.flat[len(games) :]:
+        ax.set_visible(False)
+    fig.supxlabel(STEP_LABELS.get(steps, steps) + ", log scale", fontsize=10)
+    fig.supylabel("leader value per step (1..4)", fontsize=10)
+    handles = [
+        mpl.lines.Line2D([], [], color=hue_colours[m], linewidth=2) for m in data["method"].unique()
+    ]
+    labels = list(data["method"].unique())
+    handles.append(mpl.lines.Line2D([], [], color="black", linestyle="--"))
+    labels.append("exact Stackelberg value")
+    if reference_levels:
+        handles.append(mpl.lines.Line2D([], [], color="tab:green", linestyle=":"))
+        labels.append("reference level")
+    fig.legend(
+        handles,
+        labels,
+        loc="upper center",
+        ncol=2,
+        frameon=False,
+        bbox_to_anchor=(0.5, 1.0),
+    )
+    legend_rows = int(np.ceil(len(labels) / 2))
+    fig.tight_layout(rect=(0.01, 0.0, 1, 1 - 0.22 * legend_rows / (2.4 * nrows)))
+    return fig
+
+
+@styled
+def paired_steps(pairs: pd.DataFrame, method: str, baseline: str) -> Figure:
+    """One dot per (game, seed) run by both methods: env steps to the exact optimum of
+    ``baseline`` (x) against ``method`` (y), log scales, failed runs on the outer edge; below the
+    diagonal ``method`` needed fewer steps. ``pairs`` as from ``summaries.paired``."""
+    finite = pairs[[method, baseline]].replace(np.inf, np.nan)
+    edge = float(np.nanmax(finite.to_numpy())) * 3
+    data = pairs.assign(
+        **{column: pairs[column].replace(np.inf, edge) for column in (method, baseline)}
+    )
+    fig, ax = plt.subplots(figsize=(BOOK_WIDTH, 4.6))
+    sns.scatterplot(data=data, x=baseline, y=method, hue="game", style="game", ax=ax, s=45)
+    low = float(data[[method, baseline]].min().min()) / 2
+    ax.plot([low, edge], [low, edge], color="black", linewidth=1, linestyle="--")
+    ax.axhline(edge, color="grey", linewidth=0.8, linestyle=":")
+    ax.axvline(edge, color="grey", linewidth=0.8, linestyle=":")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(f"{METHOD_LABELS.get(baseline, baseline)}: env steps to the optimum")
+    ax.set_ylabel(f"{METHOD_LABELS.get(method, method)}:\nenv steps to the optimum")
+    ax.legend(title="", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+    fig.tight_layout()
+    return fig
