@@ -235,31 +235,25 @@ class GamePanel(PanelWidget):
         return (_one_shot_html(game, self.p, self.ties) + view) if self.one_shot else view
 
     def train(self, seed: int = 0) -> pd.DataFrame:
-        """Run the method on the panel's game, as ``experiments.run`` does for a catalog game:
-        pre-train the follower (the default reply search), train the PPO leader against it
-        frozen (``train_iterations`` updates), score each update exactly. Show the curve in the
-        panel and return the rows (``experiments.scoring``). The follower the method trains is
-        stationary, whatever the panel's follower class."""
+        """Run the method (``meta_ppo``, as ``experiments.run`` runs it on a catalog game) on the
+        panel's game, with ``train_iterations`` leader updates; show its curve in the panel and
+        return its rows (``experiments.scoring``). The method's follower is stationary, whatever
+        the panel's follower class."""
         # Imported here: training loads torch, which showing the panel does not need.
-        from stackmeta_lite.experiments.scoring import add_optima, meta_rows
-        from stackmeta_lite.games.iterated import StepCounter
+        from stackmeta_lite.experiments.run import RunConfig, run_game
         from stackmeta_lite.learners import torch_threads
-        from stackmeta_lite.method.leader import train_leader
-        from stackmeta_lite.method.presets import FOLLOWER, LEADER_PPO
-        from stackmeta_lite.method.pretrain import pretrain_follower
+        from stackmeta_lite.method.methods import method_named
 
         iterated = IteratedGame(self.bimatrix(), self.horizon)
-        leader_config = LEADER_PPO
+        method = method_named("meta_ppo")
+        leader_config = method.leader_preset()
         if self.train_iterations is not None:
-            leader_config = replace(LEADER_PPO, iterations=self.train_iterations)
+            leader_config = replace(leader_config, iterations=self.train_iterations)
         self.training = True
         self.status = f"Training: {leader_config.iterations} leader updates..."
         try:
             with torch_threads(1):
-                pre = pretrain_follower(iterated, FOLLOWER, seed)
-                steps = StepCounter(pre.steps.with_queries, pre.steps.plain)
-                leader = train_leader(iterated, pre.follower.greedy(), leader_config, seed, steps)
-            rows = add_optima(iterated, meta_rows(iterated, pre.follower, leader))
+                rows = run_game(iterated, seed, method, RunConfig(leader=leader_config))
         finally:
             self.training = False
         last = rows.iloc[-1]
