@@ -9,10 +9,10 @@
   book/_build/npm and copied to book/_vendor/_static/mathjax/ (not committed), which _config.yml
   lists in `html_extra_path` (`mathjax_path`). Not book/_static/: Jupyter Book adds every .js file
   under _static to every page.
-- The interactive panels need nothing vendored: each panel's cell output carries its state and the
-  ES module stackmeta_lite/display/panels.js inline (see stackmeta_lite/display/panels.py), so
-  the page that shows a panel has all it needs, in the book as in JupyterLab. No chapter uses
-  ipywidgets, so no page loads a widget embedder.
+- The interactive panels need nothing vendored: a panel is a Jupyter widget in a live kernel, and
+  its text/html output carries its state and the ES module stackmeta_lite/display/panels.js
+  inline (see stackmeta_lite/display/panels.py), so the page that shows a panel has all it needs.
+  _config.yml renders that output, not the widget view, so no page loads a widget embedder.
 - `--hide-solutions` builds the book without the exercises' solutions (sphinx-exercise's
   `hide_solutions`), from a copy of _config.yml written next to the build output.
 - The output folder depends on STACKMETA_BUDGET, because jupyter-cache keys on notebook content

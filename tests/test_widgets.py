@@ -1,19 +1,27 @@
-"""The book's panels (stackmeta_lite.display.panels): HTML outputs that carry their state, the
-browser module and a first view computed by the Python solver. tests/test_panels_browser.py
-drives them in Chromium; tests/test_panels_js.py checks the module's solver against Python's."""
+"""The book's panels (stackmeta_lite.display.panels): widgets whose synced traits are the panel's
+state, and whose HTML output carries that state, the browser module and a first view computed by
+the Python solver. tests/test_panels_browser.py drives the HTML in the built book in Chromium,
+tests/test_panels_lab.py the widget in JupyterLab; tests/test_panels_js.py checks the module's
+solver against Python's."""
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pandas as pd
 import pytest
+import traitlets
+from IPython.core.formatters import DisplayFormatter
 
 from stackmeta_lite.display import panels
 from stackmeta_lite.display.plotting import table_label
+from stackmeta_lite.experiments.run import RunConfig, run
 from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, make_game
 from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.games.solver import solve_iterated
+from stackmeta_lite.method.presets import LEADER_PPO
 
 
 def state_of(html: str) -> dict:
@@ -127,3 +135,89 @@ def test_pretraining_viewer_needs_matching_runs():
     history, gaps = pretraining_tables()
     with pytest.raises(ValueError, match="at least one"):
         panels.pretraining_viewer(history, gaps.assign(game="other"))
+
+
+# --- the panels as widgets ------------------------------------------------------------------------
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def test_a_panel_is_an_anywidget_of_the_module_with_its_html_output():
+    panel = panels.game_explorer("chicken")
+    assert panel._esm == panels.MODULE and "export default { render }" in panel._esm
+    bundle, _ = DisplayFormatter().format(panel)
+    assert bundle[WIDGET_VIEW]["model_id"] == panel.model_id
+    state = state_of(bundle["text/html"])  # the static book's output: the same state
+    assert state["cells"] == panel.cells and state["game"] == "chicken"
+    for kernel_only in ("trainable", "training", "status", "curve"):
+        assert kernel_only not in state
+
+
+def test_python_sets_the_game_and_the_panel_follows():
+    panel = panels.game_explorer("prisoners_dilemma")
+    panel.game = "chicken"
+    assert panel.cells == [[3, 3], [2, 4], [4, 2], [1, 1]]
+    panel.cells = [[3, 3], [2, 4], [4, 2], [1, 5]]
+    assert panel.game == "custom"
+    panel.ties, panel.follower_class = "weak", "time_aware"
+    assert "time-aware, weak tie-breaking" in panel._repr_html_()
+    assert panel.bimatrix().follower_payoffs[1, 1] == 5
+
+
+def test_an_edit_in_the_browser_reaches_python():
+    """What the front end sends (ipywidgets' set_state) lands in the traits and the solution."""
+    panel = panels.game_explorer("prisoners_dilemma")
+    panel.set_state({"cells": [[3, 3], [1, 4], [4, 1], [7, 2]], "game": "custom"})
+    assert panel.cells[3] == [7.0, 2.0] and panel.game == "custom"
+    assert "Exact Stackelberg value: 7.00 per step" in panel.first_view()
+
+
+def test_bad_payoffs_are_refused_or_named():
+    panel = panels.game_explorer()
+    with pytest.raises(traitlets.TraitError, match="4 \\(leader, follower\\) payoff pairs"):
+        panel.cells = [[1, 2]] * 3
+    with pytest.raises(traitlets.TraitError, match="follower payoff of cell CD must be finite"):
+        panel.cells = [[1, 2], [1, float("inf")], [1, 2], [1, 2]]
+    with pytest.raises(traitlets.TraitError, match="p must lie in \\[0.0, 1.0\\]"):
+        panel.p = 1.5
+    with pytest.raises(traitlets.TraitError, match="'ties' trait .* any of \\['strong', 'weak'\\]"):
+        panel.ties = "neutral"
+    panel.cells = [[1, 2], [1, 2], [1, 2], [None, 2]]  # the reader emptied a box
+    with pytest.raises(ValueError, match="leader payoff of cell DD is empty"):
+        panel.bimatrix()
+    assert "leader payoff of cell DD is empty" in panel._repr_html_()
+
+
+def test_train_runs_the_method_on_the_panel_game_and_sends_its_curve():
+    panel = panels.game_explorer("prisoners_dilemma")
+    panel.train_iterations = 3
+    rows = panel.train(seed=2)
+    config = RunConfig(leader=replace(LEADER_PPO, iterations=3))
+    reference = run("prisoners_dilemma", 2, "meta_ppo", config)
+    assert rows["leader_value"].tolist() == reference["leader_value"].tolist()
+    assert panel.curve["steps"] == reference["steps_with_queries"].tolist()
+    assert panel.curve["value"] == [round(v, 4) for v in reference["leader_value"]]
+    optimum = solve_iterated(IteratedGame(make_game("prisoners_dilemma")), "stationary", "strong")
+    assert panel.curve["optimum"] == round(optimum.per_step, 4)
+    assert "3 leader updates" in panel.status and not panel.training
+
+
+def test_the_train_button_trains_a_custom_game_and_reports_what_it_cannot():
+    panel = panels.game_explorer("prisoners_dilemma")
+    panel.train_iterations = 2
+    panel.cells = [[1, 1], [1, 4], [4, 1], [9, 2]]  # D,D pays the leader 9
+    panel._handle_custom_msg({"action": "train"}, [])  # the button's message
+    assert len(panel.curve["value"]) == 2 and panel.curve["optimum"] == 9.0
+    panel.cells = [[1, 1], [1, 4], [4, None], [9, 2]]
+    panel._handle_custom_msg({"action": "train"}, [])
+    assert panel.status == "Cannot train: the follower payoff of cell DC is empty: type a number"
+
+
+def test_pretraining_viewer_syncs_the_chosen_run():
+    history, gaps = pretraining_tables()
+    panel = panels.pretraining_viewer(history, gaps)
+    panel.set_state({"game": "hero", "seed": 1, "steps": "plain"})
+    assert (panel.game, panel.seed, panel.steps) == ("hero", 1, "plain")
+    assert "hero, seed 1" in panel.first_view()
+    with pytest.raises(traitlets.TraitError):
+        panel.steps = "both"

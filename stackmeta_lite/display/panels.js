@@ -5,11 +5,15 @@
 // it mirrors, and tests/test_panels_js.py checks on random games that both give identical values
 // and tables. Payoffs are raw (1..4 per step for the canonical games); returns are per episode.
 //
-// Loading: stackmeta_lite/widgets.py puts each panel's state (JSON) and this module inline into
-// the cell's text/html output, then calls `render({model, el})` (anywidget's signature) with a
-// minimal model (get / set / on). The same output works in JupyterLab and in the static book.
+// Loading, two ways (stackmeta_lite/display/panels.py): with a kernel, each panel is an anywidget
+// whose `_esm` is this module, so `render({model, el})` gets the widget's model: the controls
+// write its synced traits (Python reads them), Python's writes redraw the panel, and the game
+// panel's "train" button asks the kernel to train the method. Without a kernel (the static book,
+// an untrusted notebook's HTML output) the panel's state (JSON) and this module are inline in the
+// cell's text/html output, which calls `render` with `plainModel(state)`: the same panel, no
+// training.
 
-// ---- exact solver (mirrors stackmeta_lite/games/ties.py, solver.py, one_shot.py) ------------------------------------------
+// ---- exact solver (mirrors stackmeta_lite/games/ties.py, solver.py, one_shot.py) ------------
 
 /** ties.RELATIVE_TOLERANCE: values within this fraction of the payoff scale tie. */
 export const RELATIVE_TOLERANCE = 1e-9;
@@ -251,6 +255,8 @@ const CSS = `
 .smeta-panel svg{max-width:100%;height:auto;display:block}
 .smeta-panel svg text{fill:currentColor;font-size:11px}
 .smeta-panel .smeta-row{display:flex;flex-wrap:wrap;gap:.3em 1.5em;align-items:center}
+.smeta-panel button{color:inherit;background:transparent;border:1px solid var(--smeta-line);
+  border-radius:3px;padding:2px 10px;font:inherit;cursor:pointer}
 `;
 
 function addStyle(doc) {
@@ -597,12 +603,60 @@ function oneShotResult(game, model) {
   );
 }
 
+/** The kernel's training of the method on the panel's game: the button, its status, its curve. */
+function trainingView(model) {
+  const curve = model.get("curve");
+  const busy = model.get("training");
+  const button =
+    `<button type="button" data-action="train"${busy ? " disabled" : ""}>` +
+    `Train the method on this game</button>`;
+  const status = tag("span", { class: "smeta-status" }, escapeHtml(model.get("status")));
+  if (!curve || !curve.steps || !curve.steps.length) {
+    return `<div class="smeta-row">${button}${status}</div>`;
+  }
+  const [first, last] = [curve.steps[0], curve.steps[curve.steps.length - 1]];
+  const level = (value) => [
+    [first, value],
+    [last, value],
+  ];
+  const chart = lineChart({
+    series: [
+      { points: curve.steps.map((x, i) => [x, curve.value[i]]), colour: BLUE, label: "leader" },
+      { points: level(curve.optimum), colour: ORANGE, dash: "4 3", label: "optimum, strong" },
+      { points: level(curve.optimum_weak), colour: ORANGE, dash: "1 3", label: "optimum, weak" },
+    ],
+    xLabel: "env steps (with the query steps)",
+    yLabel: "leader value per step",
+  });
+  return `<div class="smeta-row">${button}${status}</div>${chart}`;
+}
+
+/** The panel's link to its model: `write(changes)` sets and syncs them (to Python, in a kernel);
+ * `onRemote(keys, redraw)` redraws on changes written elsewhere (by Python), not on the panel's
+ * own writes, whose redraw would take the focus from the box being typed in. */
+function link(model) {
+  let writing = false;
+  return {
+    write(changes) {
+      writing = true;
+      Object.entries(changes).forEach(([key, value]) => model.set(key, value));
+      model.save_changes();
+      writing = false;
+    },
+    onRemote(keys, redraw) {
+      keys.forEach((key) => model.on(`change:${key}`, () => writing || redraw()));
+    },
+  };
+}
+
 function renderGame(model, el) {
+  const { write, onRemote } = link(model);
   const draw = () => {
     el.innerHTML =
       gameControls(model) +
       (model.get("one_shot") ? oneShotControls(model) : "") +
-      `<div class="smeta-result" aria-live="polite"></div>`;
+      `<div class="smeta-result" aria-live="polite"></div>` +
+      (model.get("trainable") ? `<div class="smeta-train">${trainingView(model)}</div>` : "");
   };
   const update = () => {
     const result = el.querySelector(".smeta-result");
@@ -627,11 +681,10 @@ function renderGame(model, el) {
       const cells = model.get("cells").map((c) => [...c]);
       const value = target.value === "" ? NaN : Number(target.value);
       cells[+target.dataset.cell][+target.dataset.who] = value;
-      model.set("cells", cells);
-      model.set("game", "custom");
+      write({ cells, game: "custom" });
       el.querySelector('select[data-key="game"]').value = "custom";
     } else if (target.dataset.key === "p") {
-      model.set("p", Number(target.value));
+      write({ p: Number(target.value) });
       el.querySelector(".smeta-p").textContent = Number(target.value).toFixed(2);
     } else return;
     update();
@@ -640,15 +693,23 @@ function renderGame(model, el) {
     const { key } = event.target.dataset;
     if (key === "game" && event.target.value !== "custom") {
       const { cells, actions } = model.get("games")[event.target.value];
-      model.set("cells", cells);
-      model.set("actions", actions);
-      model.set("game", event.target.value);
+      write({ cells, actions, game: event.target.value });
       draw(); // new payoffs and action names: redraw the controls, keep the focus on the list
       el.querySelector('select[data-key="game"]').focus();
     } else if (key === "follower_class" || key === "ties") {
-      model.set(key, event.target.value);
+      write({ [key]: event.target.value });
     } else return;
     update();
+  });
+  el.addEventListener("click", (event) => {
+    if (event.target.dataset.action === "train") model.send({ action: "train" });
+  });
+  onRemote(["game", "cells", "actions", "follower_class", "ties", "p"], () => {
+    draw();
+    update();
+  });
+  onRemote(["curve", "status", "training"], () => {
+    el.querySelector(".smeta-train").innerHTML = trainingView(model);
   });
   draw();
   update();
@@ -657,6 +718,7 @@ function renderGame(model, el) {
 // ---- the pre-training viewer (chapter 4) --------------------------------------------------------
 
 function renderPretraining(model, el) {
+  const { write, onRemote } = link(model);
   const runs = model.get("runs");
   const games = Object.keys(runs);
   el.innerHTML =
@@ -683,7 +745,7 @@ function renderPretraining(model, el) {
     const started = performance.now();
     const game = model.get("game");
     const seeds = Object.keys(runs[game]);
-    if (!seeds.includes(String(model.get("seed")))) model.set("seed", Number(seeds[0]));
+    if (!seeds.includes(String(model.get("seed")))) write({ seed: Number(seeds[0]) });
     seedBox.innerHTML = select(
       "seed",
       "Seed",
@@ -717,7 +779,12 @@ function renderPretraining(model, el) {
   el.addEventListener("change", (event) => {
     const { key } = event.target.dataset;
     if (!key) return;
-    model.set(key, key === "seed" ? Number(event.target.value) : event.target.value);
+    write({ [key]: key === "seed" ? Number(event.target.value) : event.target.value });
+    update();
+  });
+  onRemote(["game", "seed", "steps"], () => {
+    el.querySelector('select[data-key="game"]').value = model.get("game");
+    el.querySelector('select[data-key="steps"]').value = model.get("steps");
     update();
   });
   update();
@@ -725,7 +792,7 @@ function renderPretraining(model, el) {
 
 // ---- entry points -------------------------------------------------------------------------------
 
-/** anywidget's entry point: draw the panel named by model.get("kind") into `el`. */
+/** The entry point (anywidget's): draw the panel named by model.get("kind") into `el`. */
 export function render({ model, el }) {
   addStyle(el.ownerDocument);
   el.classList.add("smeta-panel");
@@ -742,5 +809,8 @@ export function plainModel(state) {
     },
     on: () => {},
     save_changes: () => {},
+    send: () => {},
   };
 }
+
+export default { render };

@@ -1,11 +1,16 @@
-"""The book's interactive panels: display only, computed in the browser.
+"""The book's interactive panels: Jupyter widgets in a live kernel, plain HTML in the static book.
 
-A panel is a cell output of plain HTML: its state as JSON, the ES module ``panels.js`` inline (a
-readable port of ``solver``, checked against it by tests/test_panels_js.py) and a one-line call of
-its ``render({model, el})``. The same output works offline in the static book and in JupyterLab
-(which runs the scripts of a trusted output), with no kernel and no widget manager. Where scripts
-do not run (an untrusted notebook) the panel shows its first view, computed here by the Python
-solver. Payoffs are raw (1..4 per step for the canonical games).
+One ES module, ``panels.js`` (a readable port of ``solver``, checked against it by
+tests/test_panels_js.py), draws every panel through its ``render({model, el})``. A panel is an
+anywidget whose ``_esm`` is that module and whose synced traits are the panel's state: in
+JupyterLab Python reads and sets what the reader chose (``panel.cells``, ``panel.follower_class``,
+``panel.ties``), and the game panel's "train" button runs the method on the edited game in the
+kernel and draws its curve. The same object's text/html output (``Panel``) carries the state as
+JSON and the module inline, so the static book (which loads no widget manager: book/_config.yml
+renders text/html, not the widget view) shows the same panel, computed in the browser, with no
+kernel and no training. Where scripts do not run (an untrusted notebook) that output shows its
+first view, computed here by the Python solver. Payoffs are raw (1..4 per step for the canonical
+games).
 """
 
 from __future__ import annotations
@@ -14,13 +19,28 @@ import hashlib
 import html
 import itertools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.resources import files
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+import traitlets
 
-from stackmeta_lite.common.validation import check_bool
+try:
+    import anywidget
+except ModuleNotFoundError as error:
+    raise ModuleNotFoundError(
+        "the panels are Jupyter widgets and need anywidget: install the readers' extra "
+        "(pip install 'stackmeta-lite[readers]')"
+    ) from error
+
+from stackmeta_lite.common.validation import (
+    check_bool,
+    check_number,
+    check_positive_int,
+    check_range,
+)
 from stackmeta_lite.display.describe import commitment_curve, leader_table_in_words, replay
 from stackmeta_lite.games.bimatrix import (
     BATTLE_OF_THE_SEXES,
@@ -30,7 +50,8 @@ from stackmeta_lite.games.bimatrix import (
 )
 from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.games.one_shot import mixed_stackelberg, pure_nash_equilibria, pure_stackelberg
-from stackmeta_lite.games.solver import solve_iterated
+from stackmeta_lite.games.solver import FOLLOWER_CLASSES, GAP_TOLERANCE, solve_iterated
+from stackmeta_lite.games.ties import TIE_RULES
 
 COMMITMENT_EXAMPLE = BimatrixGame(
     np.array([[2.0, 4.0], [1.0, 3.0]]),
@@ -50,6 +71,9 @@ ONE_SHOT_GAMES: dict[str, BimatrixGame] = {
 
 MODULE = files("stackmeta_lite.display").joinpath("panels.js").read_text()
 """The panels' ES module (stackmeta_lite/display/panels.js)."""
+CELL_NAMES = ("CC", "CD", "DC", "DD")
+"""The cells of a 2x2 game, (leader action, follower action), in the order of ``from_cells``."""
+PLAYERS = ("leader", "follower")
 _NO_SCRIPT_NOTE = (
     "<p><i>This panel computes in your browser; where scripts do not run (an untrusted "
     "notebook: run the cell) it shows its first view:</i></p>"
@@ -59,8 +83,8 @@ _ids = itertools.count()
 
 @dataclass(frozen=True)
 class Panel:
-    """A browser panel: ``kind`` and ``state`` for panels.js, and the ``first_view`` HTML shown
-    where scripts do not run."""
+    """A panel's static output: ``kind`` and ``state`` for panels.js, and the ``first_view`` HTML
+    shown where scripts do not run."""
 
     kind: str
     state: dict
@@ -80,6 +104,204 @@ class Panel:
             f'render({{model: plainModel(JSON.parse(document.getElementById("{uid}-state")'
             f'.textContent)), el: document.getElementById("{uid}")}});</script>'
         )
+
+
+class PanelWidget(anywidget.AnyWidget):
+    """A panel as a Jupyter widget: panels.js draws it from the synced traits; its text/html
+    output is the same panel from embedded state (``static``), for pages without a kernel."""
+
+    _esm = MODULE
+    kind = traitlets.Unicode().tag(sync=True)
+    STATIC: ClassVar[tuple[str, ...]] = ()
+    """The traits the static output embeds (those panels.js reads; no training state)."""
+
+    def first_view(self) -> str:
+        """The HTML shown where scripts do not run."""
+        raise NotImplementedError
+
+    def static(self) -> Panel:
+        """The panel as it stands, as a static output."""
+        return Panel(self.kind, {key: getattr(self, key) for key in self.STATIC}, self.first_view())
+
+    def _repr_html_(self) -> str:
+        return self.static()._repr_html_()
+
+
+def _cell_value(cell: str, who: str, value: Any) -> float | None:
+    """A payoff of a cell as a float; None is an empty box in the panel."""
+    if value is None:
+        return None
+    try:
+        return check_number(f"the {who} payoff of cell {cell}", value)
+    except ValueError as error:
+        raise traitlets.TraitError(str(error)) from None
+
+
+class GamePanel(PanelWidget):
+    """The game panel (see ``game_explorer``): a 2x2 game, the follower class and the tie rule as
+    synced traits, and ``train``, which runs the method on the panel's game."""
+
+    games = traitlets.Dict().tag(sync=True)
+    game = traitlets.Unicode().tag(sync=True)
+    cells = traitlets.List().tag(sync=True)
+    """(leader, follower) payoffs in the cell order CC, CD, DC, DD; None where a box is empty."""
+    actions = traitlets.List().tag(sync=True)
+    follower_class = traitlets.Enum(FOLLOWER_CLASSES, "stationary").tag(sync=True)
+    ties = traitlets.Enum(TIE_RULES, "strong").tag(sync=True)
+    horizon = traitlets.Int(10).tag(sync=True)
+    one_shot = traitlets.Bool(False).tag(sync=True)
+    p = traitlets.Float(1.0).tag(sync=True)
+    trainable = traitlets.Bool(True).tag(sync=True)
+    """panels.js shows the train button (only here: the static output has no kernel)."""
+    training = traitlets.Bool(False).tag(sync=True)
+    status = traitlets.Unicode("").tag(sync=True)
+    curve = traitlets.Dict().tag(sync=True)
+    """The last training's curve: env ``steps``, the greedy leader's ``value`` per step after
+    each update, and the exact stationary optima (``optimum``: strong ties, ``optimum_weak``)."""
+    train_iterations = traitlets.Int(None, allow_none=True)
+    """Leader updates per training; None: the PPO leader preset's."""
+    STATIC = (
+        "games",
+        "game",
+        "cells",
+        "actions",
+        "follower_class",
+        "ties",
+        "horizon",
+        "one_shot",
+        "p",
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(kind="game", **kwargs)
+        self.on_msg(self._on_message)
+
+    @traitlets.validate("cells")
+    def _check_cells(self, proposal: dict) -> list[list[float | None]]:
+        cells = proposal["value"]
+        if len(cells) != 4 or any(not isinstance(c, list | tuple) or len(c) != 2 for c in cells):
+            raise traitlets.TraitError(
+                "cells must be 4 (leader, follower) payoff pairs in the order CC, CD, DC, DD; "
+                f"got {cells!r}"
+            )
+        return [
+            [_cell_value(name, who, value) for who, value in zip(PLAYERS, cell, strict=True)]
+            for name, cell in zip(CELL_NAMES, cells, strict=True)
+        ]
+
+    @traitlets.validate("p")
+    def _check_p(self, proposal: dict) -> float:
+        try:
+            check_range("p", proposal["value"], 0.0, 1.0)
+        except ValueError as error:
+            raise traitlets.TraitError(str(error)) from None
+        return float(proposal["value"])
+
+    @traitlets.observe("game")
+    def _load_game(self, change: dict) -> None:
+        if change["new"] in self.games:
+            self.actions = self.games[change["new"]]["actions"]
+            self.cells = self.games[change["new"]]["cells"]
+
+    @traitlets.observe("cells")
+    def _mark_custom(self, change: dict) -> None:
+        chosen = self.games.get(self.game)
+        if chosen is not None and chosen["cells"] != change["new"]:
+            self.game = "custom"
+
+    def bimatrix(self) -> BimatrixGame:
+        """The panel's game as it stands; a ValueError names an empty payoff box."""
+        for name, cell in zip(CELL_NAMES, self.cells, strict=True):
+            for who, value in zip(PLAYERS, cell, strict=True):
+                if value is None:
+                    raise ValueError(f"the {who} payoff of cell {name} is empty: type a number")
+        payoffs = np.array(self.cells, dtype=float).reshape(2, 2, 2)
+        (leader_actions, follower_actions) = map(tuple, self.actions)
+        return BimatrixGame(
+            payoffs[..., 0],
+            payoffs[..., 1],
+            name=self.game,
+            leader_actions=leader_actions,
+            follower_actions=follower_actions,
+        )
+
+    def first_view(self) -> str:
+        try:
+            game = self.bimatrix()
+        except ValueError as error:
+            return f"<p>{html.escape(str(error))}</p>"
+        view = solution_html(game, self.follower_class, self.ties, self.horizon)
+        return (_one_shot_html(game, self.p, self.ties) + view) if self.one_shot else view
+
+    def train(self, seed: int = 0) -> pd.DataFrame:
+        """Run the method (``meta_ppo``, as ``experiments.run`` runs it on a catalog game) on the
+        panel's game, with ``train_iterations`` leader updates; show its curve in the panel and
+        return its rows (``experiments.scoring``). The method's follower is stationary, whatever
+        the panel's follower class."""
+        # Imported here: training loads torch, which showing the panel does not need.
+        from stackmeta_lite.experiments.run import RunConfig, run_game
+        from stackmeta_lite.learners import torch_threads
+        from stackmeta_lite.method.methods import method_named
+
+        iterated = IteratedGame(self.bimatrix(), self.horizon)
+        method = method_named("meta_ppo")
+        leader_config = method.leader_preset()
+        if self.train_iterations is not None:
+            leader_config = replace(leader_config, iterations=self.train_iterations)
+        self.training = True
+        self.status = f"Training: {leader_config.iterations} leader updates..."
+        try:
+            with torch_threads(1):
+                rows = run_game(iterated, seed, method, RunConfig(leader=leader_config))
+        finally:
+            self.training = False
+        last = rows.iloc[-1]
+        self.curve = {
+            "steps": rows["steps_with_queries"].astype(int).tolist(),
+            "value": [round(float(v), 4) for v in rows["leader_value"]],
+            "optimum": round(float(last["optimum"]), 4),
+            "optimum_weak": round(float(last["optimum_weak"]), 4),
+        }
+        self.status = (
+            f"Seed {seed}, {len(rows)} leader updates, {int(last['steps_with_queries']):,} env "
+            f"steps: the greedy leader gets {last['leader_value']:.2f} per step; the exact "
+            f"optimum against a stationary follower is {last['optimum']:.2f} (strong ties), "
+            f"{last['optimum_weak']:.2f} (weak)."
+        )
+        return rows
+
+    def _on_message(self, _widget: object, content: dict, _buffers: list) -> None:
+        if content.get("action") != "train":
+            return
+        try:
+            self.train()
+        except ValueError as error:
+            self.status = f"Cannot train: {error}"
+
+
+class PretrainingPanel(PanelWidget):
+    """The pre-training viewer (see ``pretraining_viewer``): the chosen game, seed and step
+    convention as synced traits."""
+
+    runs = traitlets.Dict().tag(sync=True)
+    game = traitlets.Unicode().tag(sync=True)
+    seed = traitlets.Int().tag(sync=True)
+    steps = traitlets.Enum(("with_queries", "plain"), "with_queries").tag(sync=True)
+    exact_below = traitlets.Float(GAP_TOLERANCE).tag(sync=True)
+    STATIC = ("runs", "game", "seed", "steps", "exact_below")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(kind="pretraining", **kwargs)
+
+    def first_view(self) -> str:
+        run = self.runs[self.game][self.seed]
+        exact = sum(g <= self.exact_below for g in run["table_gaps"])
+        return html.escape(
+            f"{self.game.replace('_', ' ')}, seed {self.seed}: after "
+            f"{run['steps_with_queries'][-1]:,} env steps with queries the mean gap is "
+            f"{run['gap'][-1]:.3f} per step; the greedy follower best-responds exactly to "
+            f"{exact} of {len(run['table_gaps'])} leader tables."
+        ).join(("<p>", "</p>"))
 
 
 def _table_html(frame: pd.DataFrame) -> str:
@@ -137,16 +359,19 @@ def _cells(game: BimatrixGame) -> list[list[float]]:
 
 
 def _game_state(game: BimatrixGame) -> dict:
-    return {"cells": _cells(game), "actions": [game.leader_actions, game.follower_actions]}
+    return {
+        "cells": _cells(game),
+        "actions": [list(game.leader_actions), list(game.follower_actions)],
+    }
 
 
 def game_explorer(
     game: str = "prisoners_dilemma", horizon: int = 10, one_shot: bool = False
-) -> Panel:
+) -> GamePanel:
     """Pick a canonical game or edit the four payoff cells of a 2x2 game, choose the follower
     class and tie rule, and see the exact Stackelberg value of the iterated game, the optimal
     leader table in words and its episode; with ``one_shot``, also the one-shot commitment curve
-    (pure and mixed commitment, pure Nash)."""
+    (pure and mixed commitment, pure Nash). In a live kernel, also train the method on the game."""
     games = (
         ONE_SHOT_GAMES
         if check_bool("one_shot", one_shot)
@@ -154,37 +379,27 @@ def game_explorer(
     )
     if game not in games:
         raise ValueError(f"unknown game {game!r}; the panel offers: {', '.join(games)}")
-    start = games[game]
-    first_view = solution_html(start, horizon=horizon)
-    if one_shot:
-        first_view = _one_shot_html(start, 1.0, "strong") + first_view
-    state = {
-        "games": {name: _game_state(g) for name, g in games.items()},
-        "game": game,
-        **_game_state(start),
-        "follower_class": "stationary",
-        "ties": "strong",
-        "horizon": horizon,
-        "one_shot": one_shot,
-        "p": 1.0,
-    }
-    return Panel("game", state, first_view)
+    check_positive_int("horizon", horizon)
+    return GamePanel(
+        games={name: _game_state(g) for name, g in games.items()},
+        game=game,
+        **_game_state(games[game]),
+        horizon=horizon,
+        one_shot=one_shot,
+    )
 
 
-def commitment_explorer(game: str = BATTLE_OF_THE_SEXES) -> Panel:
+def commitment_explorer(game: str = BATTLE_OF_THE_SEXES) -> GamePanel:
     """The game panel with the one-shot commitment curve, starting at ``game``."""
     return game_explorer(game, one_shot=True)
 
 
-def pretraining_viewer(history: pd.DataFrame, gaps: pd.DataFrame) -> Panel:
+def pretraining_viewer(history: pd.DataFrame, gaps: pd.DataFrame) -> PretrainingPanel:
     """Pick a game and seed of a pre-training sweep and see that run: its learning curve and its
     final exact best-response gap against every leader table (the run data is embedded).
 
     ``history``: game, seed, steps_with_queries, steps_plain, best_response_gap (per step);
     ``gaps``: game, seed, table, gap (per step)."""
-    # Imported here: experiments loads torch, which the game panels of chapters 1-2 do not need.
-    from stackmeta_lite.games.solver import GAP_TOLERANCE
-
     runs: dict[str, dict[int, dict]] = {}
     for (game, seed), run in history.groupby(["game", "seed"], sort=False):
         final = gaps[(gaps["game"] == game) & (gaps["seed"] == seed)]
@@ -200,19 +415,4 @@ def pretraining_viewer(history: pd.DataFrame, gaps: pd.DataFrame) -> Panel:
     if not runs:
         raise ValueError("pretraining_viewer needs at least one (game, seed) in both tables")
     game = next(iter(runs))
-    seed = min(runs[game])
-    run = runs[game][seed]
-    exact = sum(g <= GAP_TOLERANCE for g in run["table_gaps"])
-    first_view = html.escape(
-        f"{game.replace('_', ' ')}, seed {seed}: after {run['steps_with_queries'][-1]:,} env steps "
-        f"with queries the mean gap is {run['gap'][-1]:.3f} per step; the greedy follower "
-        f"best-responds exactly to {exact} of {len(run['table_gaps'])} leader tables."
-    ).join(("<p>", "</p>"))
-    state = {
-        "runs": runs,
-        "game": game,
-        "seed": seed,
-        "steps": "with_queries",
-        "exact_below": GAP_TOLERANCE,
-    }
-    return Panel("pretraining", state, first_view)
+    return PretrainingPanel(runs=runs, game=game, seed=min(runs[game]))

@@ -116,18 +116,24 @@ def run(
 
 def run_spec(spec: RunSpec) -> pd.DataFrame:
     """One checked run (see ``check_run``) as a tidy table."""
-    config, method = spec.config, method_named(spec.method)
-    iterated = IteratedGame(make_game(spec.game), config.horizon)
-    leader_config = config.leader_config(method)
-    if method.opponent == "qlearn":
-        rows = _baseline(iterated, method, leader_config, config, spec.seed)
-    else:
-        rows = _meta(iterated, method, leader_config, config, spec.seed)
-    table = add_optima(iterated, rows)
+    iterated = IteratedGame(make_game(spec.game), spec.config.horizon)
+    table = run_game(iterated, spec.seed, method_named(spec.method), spec.config)
     table.insert(0, "method", spec.method)
     table.insert(0, "seed", spec.seed)
     table.insert(0, "game", spec.game)
     return table
+
+
+def run_game(iterated: IteratedGame, seed: int, method: Method, config: RunConfig) -> pd.DataFrame:
+    """One run of ``method`` on any iterated game (a catalog game or one of your own, whose
+    horizon wins over ``config.horizon``): the scored rows, without the game, seed and method
+    columns ``run`` adds."""
+    leader_config = config.leader_config(method)
+    if method.opponent == "qlearn":
+        rows = _baseline(iterated, method, leader_config, config, seed)
+    else:
+        rows = _meta(iterated, method, leader_config, config, seed)
+    return add_optima(iterated, rows)
 
 
 def _baseline(iterated, method, leader_config, config, seed) -> pd.DataFrame:
