@@ -125,7 +125,7 @@ def figures_drawn(chapter: str) -> int:
         name
         for name, function in vars(plotting).items()
         if callable(function)
-        and getattr(function, "__module__", "") == plotting.__name__
+        and getattr(function, "__module__", "").startswith(plotting.__name__)
         and typing.get_type_hints(function).get("return") is Figure
     }
     count = 0
