@@ -1,12 +1,19 @@
-"""The 12-game benchmark on the fresh seeds: meta-RL with the faithful PPO leader (``meta_ppo``),
-its table-commitment ablation (``meta_ppo_table``) and the PPO+Q-learn baseline: success rates,
-steps to the exact optimum in both conventions with and without verification, a paired per-run
-comparison with the baseline, and the wall time of the meta-RL sweep.
+"""The 12-game benchmark on the fresh seeds, every method scored the one way of
+``stackmeta_lite.experiments.scoring``: the paper's method (its PG follower, pre-trained and
+frozen) with a PPO, PG or DQN leader (``meta_ppo``, ``meta_pg``, ``meta_dqn``), the exhaustive
+reply search as a reference follower (``search_ppo``) and the PPO+Q-learn baseline
+(``ppo_qlearn``).
 
-Run: python benchmarks/bench_meta.py [--seeds 1000-1019] [--baseline-seeds 1000-1001]
-         [--baseline-csv FILE]  (reuse baseline runs already computed)
-Writes benchmarks/results/meta_runs.csv, baseline_runs.csv, summary.csv, paired.csv and
-timing.csv (wall and CPU seconds per sweep).
+Each invocation runs the given methods on the given seeds and writes, per method,
+benchmarks/results/runs_<method>.csv (the rows where a scored value changes, see
+``summaries.changes_only``) and its compute in timing.csv; then it summarises every
+runs_*.csv present, under both scorings: summary.csv (per method, scoring and game),
+overall.csv (per method and scoring) and paired.csv (each method against the baseline on the
+seeds both ran, verification steps included).
+
+Run: python benchmarks/bench_meta.py [--methods meta_ppo meta_pg ...] [--seeds 1000-1019]
+         [--workers 1] [--store DIR]  (a run store: an interrupted sweep resumes)
+     python benchmarks/bench_meta.py --methods  (no methods: only the summaries)
 """
 
 from __future__ import annotations
@@ -19,12 +26,20 @@ from pathlib import Path
 import pandas as pd
 
 from stackmeta_lite.cli import _seeds
-from stackmeta_lite.experiments.summaries import overall, paired, per_game, run_summary
+from stackmeta_lite.experiments.summaries import (
+    SCORINGS,
+    changes_only,
+    overall,
+    paired,
+    per_game,
+    run_summary,
+)
 from stackmeta_lite.experiments.sweep import run_sweep
 from stackmeta_lite.games.bimatrix import CANONICAL_GAMES
 
 RESULTS = Path(__file__).parent / "results"
-META_METHODS = ("meta_ppo", "meta_ppo_table")
+BASELINE = "ppo_qlearn"
+STEPS = "steps_with_queries_verified"
 
 
 def cpu_seconds() -> float:
@@ -35,52 +50,66 @@ def cpu_seconds() -> float:
 
 
 def timed_sweep(
-    method: str, seeds: list[int], workers: int
-) -> tuple[pd.DataFrame, tuple[float, float]]:
-    """The sweep's runs, its wall time and its CPU time in seconds (on a busy machine the CPU
-    time divided by the cores is the wall time the sweep would take alone)."""
+    method: str, seeds: list[int], workers: int, store: Path | None
+) -> tuple[pd.DataFrame, dict]:
+    """The sweep's runs and its compute: wall and CPU seconds (on a busy machine the CPU time
+    divided by the cores is the wall time the sweep would take alone)."""
     start, cpu = time.perf_counter(), cpu_seconds()
-    table = run_sweep(CANONICAL_GAMES, seeds, [method], workers=workers, progress=False)
-    return table, (time.perf_counter() - start, cpu_seconds() - cpu)
+    where = None if store is None else store / method
+    table = run_sweep(
+        CANONICAL_GAMES, seeds, [method], workers=workers, progress=False, store=where
+    )
+    timing = {
+        "method": method,
+        "runs": len(CANONICAL_GAMES) * len(seeds),
+        "seeds": f"{min(seeds)}-{max(seeds)}",
+        "wall_seconds": round(time.perf_counter() - start, 1),
+        "cpu_seconds": round(cpu_seconds() - cpu, 1),
+    }
+    return table, timing
+
+
+def record_timing(timing: dict) -> None:
+    """Replace the method's row of timing.csv."""
+    path = RESULTS / "timing.csv"
+    old = pd.read_csv(path) if path.exists() else pd.DataFrame(columns=list(timing))
+    old = old[old["method"] != timing["method"]]
+    pd.concat([old, pd.DataFrame([timing])], ignore_index=True).to_csv(path, index=False)
+
+
+def summarise() -> pd.DataFrame:
+    """summary.csv, overall.csv and paired.csv from every runs_*.csv, under both scorings."""
+    rows = pd.concat(
+        [pd.read_csv(p, dtype={"leader_table": str}) for p in sorted(RESULTS.glob("runs_*.csv"))],
+        ignore_index=True,
+    )
+    runs = pd.concat([run_summary(rows, scoring) for scoring in SCORINGS], ignore_index=True)
+    per_game(runs).to_csv(RESULTS / "summary.csv", index=False)
+    totals = overall(runs)
+    totals.to_csv(RESULTS / "overall.csv", index=False)
+    methods = [m for m in runs["method"].unique() if m != BASELINE]
+    if BASELINE in set(runs["method"]):
+        pairs = [paired(runs, m, BASELINE, STEPS).assign(method=m) for m in methods]
+        pd.concat(pairs, ignore_index=True).to_csv(RESULTS / "paired.csv", index=False)
+    return totals
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--methods", nargs="*", default=["meta_ppo", "meta_pg", "meta_dqn"])
     parser.add_argument("--seeds", type=_seeds, default=_seeds("1000-1019"))
-    parser.add_argument("--baseline-seeds", type=_seeds, default=_seeds("1000-1001"))
-    parser.add_argument("--baseline-csv", type=Path, default=None)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--store", type=Path, default=None)
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
-    tables, seconds = [], {}
-    for method in META_METHODS:
-        table, seconds[method] = timed_sweep(method, args.seeds, args.workers)
-        tables.append(table)
-    meta = pd.concat(tables, ignore_index=True)
-    if args.baseline_csv is None:
-        baseline, seconds["ppo_qlearn"] = timed_sweep("ppo_qlearn", args.baseline_seeds, 2)
-    else:
-        baseline = pd.read_csv(args.baseline_csv)
-    meta.to_csv(RESULTS / "meta_runs.csv", index=False)
-    baseline.to_csv(RESULTS / "baseline_runs.csv", index=False)
-    runs = run_summary(pd.concat([meta, baseline], ignore_index=True))
-    per_game(runs).to_csv(RESULTS / "summary.csv", index=False)
-    pairs = paired(runs, "meta_ppo", "ppo_qlearn", "steps_with_queries_verified")
-    pairs.to_csv(RESULTS / "paired.csv", index=False)
+    for method in args.methods:
+        table, timing = timed_sweep(method, args.seeds, args.workers, args.store)
+        changes_only(table).to_csv(RESULTS / f"runs_{method}.csv", index=False)
+        record_timing(timing)
+        print(timing, flush=True)
     pd.set_option("display.width", 200)
-    print(overall(runs).T.to_string())
-    timing = pd.DataFrame(
-        [
-            {"method": m, "runs": runs["method"].eq(m).sum(), "wall_seconds": w, "cpu_seconds": c}
-            for m, (w, c) in seconds.items()
-        ]
-    )
-    timing.to_csv(RESULTS / "timing.csv", index=False)
-    print(timing.to_string(index=False))
-    print(
-        f"paired with the baseline ({len(pairs)} runs, paper convention, verification "
-        f"included): meta_ppo needs fewer steps in {pairs['fewer_steps'].mean():.0%}"
-    )
+    columns = ["method", "scoring", "runs", "success_rate", "worst_game_success", f"median_{STEPS}"]
+    print(summarise()[[*columns, f"max_{STEPS}"]].to_string(index=False))
 
 
 if __name__ == "__main__":
