@@ -8,7 +8,8 @@ Each invocation runs the given methods on the given seeds and writes, per method
 benchmarks/results/runs_<method>.csv (the rows where a scored value changes, see
 ``summaries.changes_only``) and its compute in timing.csv; then it summarises every
 runs_*.csv present, under both scorings: summary.csv (per method, scoring and game),
-overall.csv (per method and scoring) and paired.csv (each method against the baseline on the
+overall.csv (per method and scoring), headline.csv (the one table: success, worst game, median
+and worst steps, compute) and paired.csv (each method against the baseline on the
 seeds both ran, verification steps included).
 
 Run: python benchmarks/bench_meta.py [--methods meta_ppo meta_pg ...] [--seeds 1000-1019]
@@ -36,6 +37,7 @@ from stackmeta_lite.experiments.summaries import (
 )
 from stackmeta_lite.experiments.sweep import run_sweep
 from stackmeta_lite.games.bimatrix import CANONICAL_GAMES
+from stackmeta_lite.method.methods import METHODS
 
 RESULTS = Path(__file__).parent / "results"
 BASELINE = "ppo_qlearn"
@@ -77,21 +79,48 @@ def record_timing(timing: dict) -> None:
     pd.concat([old, pd.DataFrame([timing])], ignore_index=True).to_csv(path, index=False)
 
 
+def headline(runs: pd.DataFrame) -> pd.DataFrame:
+    """The one table: per method and scoring, success, the worst game, median and worst steps to
+    the optimum (paper count, verification included) and the sweep's compute."""
+    games = per_game(runs)
+    worst = games.loc[games.groupby(["method", "scoring"])["success_rate"].idxmin()]
+    worst = worst.set_index(["method", "scoring"])[["game", "success_rate"]]
+    table = overall(runs).join(
+        worst.rename(columns=lambda c: f"worst_{c}"), on=["method", "scoring"]
+    )
+    table.insert(1, "label", table["method"].map(lambda m: METHODS[m].label))
+    timing = pd.read_csv(RESULTS / "timing.csv").drop(columns="runs")
+    columns = [
+        "method",
+        "label",
+        "scoring",
+        "runs",
+        "success_rate",
+        "worst_game",
+        "worst_success_rate",
+        f"median_{STEPS}",
+        f"max_{STEPS}",
+    ]
+    return table[columns].merge(timing, on="method", how="left")
+
+
 def summarise() -> pd.DataFrame:
-    """summary.csv, overall.csv and paired.csv from every runs_*.csv, under both scorings."""
+    """summary.csv, overall.csv, headline.csv and paired.csv from every runs_*.csv, under both
+    scorings."""
     rows = pd.concat(
         [pd.read_csv(p, dtype={"leader_table": str}) for p in sorted(RESULTS.glob("runs_*.csv"))],
         ignore_index=True,
     )
     runs = pd.concat([run_summary(rows, scoring) for scoring in SCORINGS], ignore_index=True)
     per_game(runs).to_csv(RESULTS / "summary.csv", index=False)
-    totals = overall(runs)
-    totals.to_csv(RESULTS / "overall.csv", index=False)
+    overall(runs).to_csv(RESULTS / "overall.csv", index=False)
+    table = headline(runs)
+    table.to_csv(RESULTS / "headline.csv", index=False)
     methods = [m for m in runs["method"].unique() if m != BASELINE]
     if BASELINE in set(runs["method"]):
         pairs = [paired(runs, m, BASELINE, STEPS).assign(method=m) for m in methods]
         pd.concat(pairs, ignore_index=True).to_csv(RESULTS / "paired.csv", index=False)
-    return totals
+    return table
 
 
 def main() -> None:
@@ -107,9 +136,10 @@ def main() -> None:
         changes_only(table).to_csv(RESULTS / f"runs_{method}.csv", index=False)
         record_timing(timing)
         print(timing, flush=True)
-    pd.set_option("display.width", 200)
-    columns = ["method", "scoring", "runs", "success_rate", "worst_game_success", f"median_{STEPS}"]
-    print(summarise()[[*columns, f"max_{STEPS}"]].to_string(index=False))
+    table = summarise().drop(columns="label")
+    steps = [f"median_{STEPS}", f"max_{STEPS}"]
+    table[steps] = table[steps].round().astype("Int64")
+    print(table.to_markdown(index=False, floatfmt=".3g"))
 
 
 if __name__ == "__main__":
