@@ -27,6 +27,8 @@ from pathlib import Path
 import pandas as pd
 
 from stackmeta_lite.cli import _seeds
+from stackmeta_lite.experiments.run import DEFAULT_RUN, RunSpec
+from stackmeta_lite.experiments.store import RunStore
 from stackmeta_lite.experiments.summaries import (
     SCORINGS,
     changes_only,
@@ -54,29 +56,46 @@ def cpu_seconds() -> float:
 def timed_sweep(
     method: str, seeds: list[int], workers: int, store: Path | None
 ) -> tuple[pd.DataFrame, dict]:
-    """The sweep's runs and its compute: wall and CPU seconds (on a busy machine the CPU time
-    divided by the cores is the wall time the sweep would take alone)."""
-    start, cpu = time.perf_counter(), cpu_seconds()
+    """The sweep's runs and the compute of the runs it trained (runs already in the store are
+    loaded, not trained): wall and CPU seconds (on a busy machine the CPU time divided by the
+    cores is the wall time the sweep would take alone)."""
     where = None if store is None else store / method
+    stored = {run.key for run in _stored(where, method, seeds)}
+    start, cpu = time.perf_counter(), cpu_seconds()
     table = run_sweep(
         CANONICAL_GAMES, seeds, [method], workers=workers, progress=False, store=where
     )
     timing = {
         "method": method,
-        "runs": len(CANONICAL_GAMES) * len(seeds),
         "seeds": f"{min(seeds)}-{max(seeds)}",
+        "runs_trained": len(CANONICAL_GAMES) * len(seeds) - len(stored),
         "wall_seconds": round(time.perf_counter() - start, 1),
         "cpu_seconds": round(cpu_seconds() - cpu, 1),
     }
     return table, timing
 
 
+def _stored(where: Path | None, method: str, seeds: list[int]) -> list:
+    """The runs of this sweep already finished in the store."""
+    if where is None or not where.exists():
+        return []
+    runs = RunStore(where, {"config": repr(DEFAULT_RUN)})
+    specs = [RunSpec(game, seed, method) for game in CANONICAL_GAMES for seed in seeds]
+    return [spec for spec in specs if runs.finished(spec.key)]
+
+
 def record_timing(timing: dict) -> None:
-    """Replace the method's row of timing.csv."""
+    """Append this invocation's compute to timing.csv (one row per invocation, so a resumed
+    sweep adds the runs it trained)."""
     path = RESULTS / "timing.csv"
     old = pd.read_csv(path) if path.exists() else pd.DataFrame(columns=list(timing))
-    old = old[old["method"] != timing["method"]]
     pd.concat([old, pd.DataFrame([timing])], ignore_index=True).to_csv(path, index=False)
+
+
+def compute(timing: pd.DataFrame) -> pd.DataFrame:
+    """Per method: runs trained and their wall and CPU seconds, over every invocation."""
+    columns = ["runs_trained", "wall_seconds", "cpu_seconds"]
+    return timing.groupby("method")[columns].sum().reset_index()
 
 
 def headline(runs: pd.DataFrame) -> pd.DataFrame:
@@ -89,7 +108,7 @@ def headline(runs: pd.DataFrame) -> pd.DataFrame:
         worst.rename(columns=lambda c: f"worst_{c}"), on=["method", "scoring"]
     )
     table.insert(1, "label", table["method"].map(lambda m: METHODS[m].label))
-    timing = pd.read_csv(RESULTS / "timing.csv").drop(columns="runs")
+    timing = compute(pd.read_csv(RESULTS / "timing.csv"))
     columns = [
         "method",
         "label",
@@ -101,7 +120,9 @@ def headline(runs: pd.DataFrame) -> pd.DataFrame:
         f"median_{STEPS}",
         f"max_{STEPS}",
     ]
-    return table[columns].merge(timing, on="method", how="left")
+    table = table[columns].merge(timing, on="method", how="left")
+    rank = table["method"].map({name: i for i, name in enumerate(METHODS)})
+    return table.assign(rank=rank).sort_values(["scoring", "rank"]).drop(columns="rank")
 
 
 def summarise() -> pd.DataFrame:
