@@ -9,8 +9,10 @@ benchmarks/results/runs_<method>.csv (the rows where a scored value changes, see
 ``summaries.changes_only``) and its compute in timing.csv; then it summarises every
 runs_*.csv present, under both scorings: summary.csv (per method, scoring and game),
 overall.csv (per method and scoring), headline.csv (the one table: success, worst game, median
-and worst steps, compute) and paired.csv (each method against the baseline on the
-seeds both ran, verification steps included).
+and worst steps, compute), paired.csv (each method against the baseline on the seeds both ran,
+verification steps included; a failed run counts as infinitely many steps) and
+paired_summary.csv (per method and scoring: successes, share of pairs with fewer steps, median
+ratio of the baseline's steps to the method's).
 
 Run: python benchmarks/bench_meta.py [--methods meta_ppo meta_pg ...] [--seeds 1000-1019]
          [--workers 1] [--store DIR]  (a run store: an interrupted sweep resumes)
@@ -137,11 +139,32 @@ def summarise() -> pd.DataFrame:
     overall(runs).to_csv(RESULTS / "overall.csv", index=False)
     table = headline(runs)
     table.to_csv(RESULTS / "headline.csv", index=False)
-    methods = [m for m in runs["method"].unique() if m != BASELINE]
+    methods = [m for m in METHODS if m in set(runs["method"]) and m != BASELINE]
     if BASELINE in set(runs["method"]):
-        pairs = [paired(runs, m, BASELINE, STEPS).assign(method=m) for m in methods]
-        pd.concat(pairs, ignore_index=True).to_csv(RESULTS / "paired.csv", index=False)
+        pairs = pd.concat([pairs_with_baseline(runs, m) for m in methods], ignore_index=True)
+        pairs.to_csv(RESULTS / "paired.csv", index=False)
+        summary = pairs.groupby(["method", "scoring"], sort=False).agg(
+            pairs=("success", "size"),
+            success=("success", "sum"),
+            baseline_success=("baseline_success", "sum"),
+            fewer_steps=("fewer_steps", "mean"),
+            median_ratio=("ratio", "median"),
+        )
+        summary.reset_index().to_csv(RESULTS / "paired_summary.csv", index=False)
     return table
+
+
+def pairs_with_baseline(runs: pd.DataFrame, method: str) -> pd.DataFrame:
+    """``summaries.paired`` of ``method`` and the baseline, in columns that name neither."""
+    names = {
+        method: "steps",
+        f"{method}_success": "success",
+        BASELINE: "baseline_steps",
+        f"{BASELINE}_success": "baseline_success",
+    }
+    pairs = paired(runs, method, BASELINE, STEPS).rename(columns=names)
+    pairs.insert(0, "method", method)
+    return pairs
 
 
 def main() -> None:
