@@ -118,13 +118,13 @@ def train(args: argparse.Namespace) -> pd.DataFrame:
     from stackmeta_lite.games.solver import check_solvable
     from stackmeta_lite.learners import torch_threads
     from stackmeta_lite.method.leader import train_leader
-    from stackmeta_lite.method.presets import FOLLOWER, LEADER_PPO
+    from stackmeta_lite.method.presets import LEADER_PPO, PAPER_FOLLOWER_PG
     from stackmeta_lite.method.pretrain import pretrain_follower
 
     iterated = IteratedGame(make_game(args.game), args.horizon)
     check_solvable(iterated, iterated.n_contexts, "stationary")  # the evaluation, before training
     with torch_threads(1):
-        follower = pretrain_follower(iterated, FOLLOWER, args.seed).follower
+        follower = pretrain_follower(iterated, PAPER_FOLLOWER_PG, args.seed).follower
         leader = train_leader(iterated, follower.greedy(), LEADER_PPO, args.seed)
     save_pair(args.out, iterated, follower, leader.tables[-1])
     print(f"saved the pair to {args.out}", file=sys.stderr)

@@ -6,6 +6,11 @@ suffix). The configurations are spelled out here, not taken from the defaults, s
 a default does not change what is compared: the leader commits to one sampled table per episode
 (the ``*_table`` ablation, the only leader before the refactor) and the follower is pre-trained
 with the old ``FOLLOWER_PRETRAIN``.
+
+Issue 18 changed how the baseline is scored, not how it trains: its rows used to be re-scored by
+a fresh, noisy Q-learner per update and are now scored like meta-RL's (against the last
+Q-learner the leader trained against, exactly). So for the baseline only the training columns
+(steps and leader tables) are compared; its new scoring is tested in tests/test_experiments.py.
 """
 
 from __future__ import annotations
@@ -55,6 +60,8 @@ COLUMNS = [
     "finetune_improvement",
     "verified",
 ]
+TRAINING_COLUMNS = COLUMNS[:7]
+"""Up to ``leader_table``: what training produced, before any scoring."""
 
 
 def reference_rows() -> pd.DataFrame:
@@ -65,7 +72,14 @@ def reference_rows() -> pd.DataFrame:
 
 def test_runs_reproduce_the_committed_reference_rows():
     expected = pd.read_csv(REFERENCE, dtype={"leader_table": str})
-    pd.testing.assert_frame_equal(reference_rows(), expected, check_exact=True)
+    rows = reference_rows()
+    baseline = rows["method"] == "ppo_qlearn_table"
+    pd.testing.assert_frame_equal(rows[~baseline], expected[~baseline], check_exact=True)
+    pd.testing.assert_frame_equal(
+        rows.loc[baseline, TRAINING_COLUMNS],
+        expected.loc[baseline, TRAINING_COLUMNS],
+        check_exact=True,
+    )
 
 
 if __name__ == "__main__":

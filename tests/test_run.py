@@ -1,14 +1,21 @@
-"""One run end to end: Algorithm 1 and the baseline, scored as tidy rows."""
+"""One run end to end: Algorithm 1 and the baseline, scored the one way for every method."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from stackmeta_lite.experiments.run import RunConfig, run
-from stackmeta_lite.experiments.summaries import steps_to_optimum
+from stackmeta_lite.experiments.scoring import add_optima, value_vs_exact
+from stackmeta_lite.experiments.summaries import SCORINGS, changes_only, steps_to_optimum
 from stackmeta_lite.experiments.sweep import run_sweep
 from stackmeta_lite.games.bimatrix import make_game
 from stackmeta_lite.games.iterated import IteratedGame, expected_returns
+from stackmeta_lite.games.solver import (
+    GAP_TOLERANCE,
+    best_response_gap,
+    best_responses,
+    solve_iterated,
+)
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
 from stackmeta_lite.method.leader import greedy_follower_response, train_leader, train_table_leader
@@ -16,22 +23,33 @@ from stackmeta_lite.method.pretrain import pretrain_follower
 from stackmeta_lite.method.qlearn_opponent import QLearningOpponent
 
 QUICK_BASELINE = RunConfig(leader=PPOConfig(batch_steps=150, iterations=15))
+QUICK_META_PG = RunConfig(
+    follower=PGConfig(lr=0.05, iterations=60, gamma=0.9, baseline="step"),
+    leader=PGConfig(lr=0.156, iterations=200, gamma=1.0, baseline="step", init_std=0.01),
+)
 
 
-@pytest.mark.parametrize(("game", "seed"), [("prisoners_dilemma", 0), ("chicken", 1)])
+@pytest.mark.parametrize(("game", "seed"), [("prisoners_dilemma", 2), ("chicken", 2)])
 def test_meta_ppo_reaches_the_exact_value_with_a_verified_follower(game, seed):
-    """The whole method: reply-search pre-training, the faithful leader, verification."""
+    """The paper's method: its PG follower pre-trained, the faithful leader, verification."""
     table = run(game, seed, "meta_ppo")
     last = table.iloc[-1]
     assert last["leader_value"] == pytest.approx(last["optimum"])
     assert last["verified"] and last["best_responding"] and last["at_optimum"]
-    assert last["follower_all_exact"] and last["verify_steps_with_queries"] > 0
+    assert last["verify_steps_with_queries"] > 0
     assert table["leader_value"].iloc[0] < last["optimum"]  # the leader learned it
-    # Steps: pre-training (368 episodes of reply search) plus 34 leader episodes per update.
-    assert table["steps_with_queries"].iloc[0] == (368 + 34) * 15
+    # Steps: pre-training (500 PG batches of 7 episodes) plus 34 leader episodes per update.
+    assert table["steps_with_queries"].iloc[0] == (500 * 7 + 34) * 15
     assert (table["steps_plain"] * 3 == table["steps_with_queries"] * 2).all()
     summary = steps_to_optimum(table)
-    assert summary["success"].item() and summary["steps_with_queries"].item() <= 15_000
+    assert summary["success"].item() and summary["steps_with_queries"].item() <= 70_000
+
+
+def test_search_ppo_is_the_reply_search_reference():
+    table = run("chicken", 1, "search_ppo")
+    # Steps: the reply search's 368 episodes plus 34 leader episodes per update.
+    assert table["steps_with_queries"].iloc[0] == (368 + 34) * 15
+    assert steps_to_optimum(table)["success"].item()
 
 
 def test_same_seed_same_numbers():
@@ -40,25 +58,89 @@ def test_same_seed_same_numbers():
     pd.testing.assert_frame_equal(a, b)
 
 
-def test_ppo_qlearn_counts_the_inner_loop_steps():
+def test_ppo_qlearn_counts_the_inner_loop_steps_and_is_scored_like_meta():
     table = run("harmony", 0, "ppo_qlearn", QUICK_BASELINE)
     # 10 leader episodes per update, each 80 Q-learning episodes plus one greedy episode.
     assert table["steps_plain"].iloc[0] == 10 * 81 * 10
     assert (table["steps_with_queries"] == table["steps_plain"]).all()  # no query phase
     assert len(table) == 15 and set(table["method"]) == {"ppo_qlearn"}
-    # Each row's value is its greedy table against the table a fresh Q-learner learned for it:
-    # replay the run and recompute that value with the exact Markov-chain evaluation.
+    # Scored like meta-RL: each row's value is its greedy table against the follower the leader
+    # trained against at that update (the last Q-learner), exactly; no fresh Q-learner re-scores
+    # it. Replay the run and recompute with the exact Markov-chain evaluation.
     iterated = IteratedGame(make_game("harmony"))
     respond = QLearningOpponent(iterated, QUICK_BASELINE.qlearning, np.random.default_rng(0))
     leader = train_leader(iterated, respond, QUICK_BASELINE.leader, 0)
     tables = np.array(leader.tables)
     assert table["leader_table"].tolist() == ["".join(map(str, t)) for t in tables]
-    respond(tables)  # the evaluation's fresh Q-learners, as run() trains them
-    followers = np.eye(2)[respond.last_follower_tables]
+    assert len(respond.replies) == len(tables)
+    followers = np.eye(2)[np.array(respond.replies)]
     leader_returns, _ = expected_returns(iterated, tables, followers)
     np.testing.assert_allclose(table["leader_value"], leader_returns / iterated.horizon)
-    payoffs = iterated.game.leader_payoffs
-    assert table["leader_value"].between(payoffs.min(), payoffs.max()).all()
+    gaps = best_response_gap(iterated, tables, followers) / iterated.horizon
+    np.testing.assert_allclose(table["best_response_gap"], gaps)
+    assert table["verified"].iloc[-1] == (gaps[-1] <= GAP_TOLERANCE)
+
+
+def test_value_vs_exact_is_the_leader_table_against_an_exact_best_responder():
+    iterated = IteratedGame(make_game("hero"))
+    tables = iterated.leader_tables()
+    _, strong, _ = best_responses(iterated, tables, "stationary", "strong")
+    codes = pd.Series(["".join(map(str, t)) for t in tables])
+    np.testing.assert_allclose(value_vs_exact(iterated, codes), strong / iterated.horizon)
+    # A follower that is not best-responding: the two values differ, and only vs_exact counts
+    # the table as optimal.
+    optimum = solve_iterated(iterated)
+    rows = pd.DataFrame(
+        {
+            "leader_table": ["".join(map(str, optimum.leader_table))],
+            "leader_value": [2.0],
+            "best_response_gap": [0.5],
+        }
+    )
+    scored = add_optima(iterated, rows)
+    assert scored["value_vs_exact"].item() == pytest.approx(optimum.per_step)
+    assert scored["at_optimum_vs_exact"].item() and not scored["at_optimum"].item()
+
+
+def test_one_success_rule_under_both_scorings():
+    """steps_to_optimum reads only the scoring's at-optimum column, whatever the method: the
+    same rows under two method names give the same answers."""
+    base = {"game": "hero", "seed": 0, "optimum": 4.0, "value_vs_exact": 4.0, "leader_value": 4.0}
+    rows = pd.DataFrame(
+        [
+            {
+                **base,
+                "update": u,
+                "steps_with_queries": 100 * u,
+                "verified": True,
+                "at_optimum": at,
+                "at_optimum_vs_exact": exact,
+            }
+            for u, at, exact in ((1, True, True), (2, False, True), (3, True, True))
+        ]
+    )
+    both = pd.concat([rows.assign(method="meta_ppo"), rows.assign(method="ppo_qlearn")])
+    equilibrium = steps_to_optimum(both, scoring="equilibrium")
+    exact = steps_to_optimum(both, scoring="vs_exact")
+    assert equilibrium["steps_with_queries"].tolist() == [300.0, 300.0]
+    assert exact["steps_with_queries"].tolist() == [100.0, 100.0]
+    assert equilibrium["success"].all() and exact["success"].all()
+    unverified = steps_to_optimum(both.assign(verified=False), scoring="vs_exact")
+    assert not unverified["success"].any()
+    with pytest.raises(ValueError, match="unknown scoring 'noisy'"):
+        steps_to_optimum(both, scoring="noisy")
+
+
+def test_changes_only_keeps_every_answer_of_steps_to_optimum():
+    table = pd.concat(
+        [run("hero", 1, "meta_pg", QUICK_META_PG), run("chicken", 2, "meta_pg", QUICK_META_PG)]
+    )
+    compact = changes_only(table)
+    assert len(compact) < len(table)
+    for scoring in SCORINGS:
+        pd.testing.assert_frame_equal(
+            steps_to_optimum(compact, scoring=scoring), steps_to_optimum(table, scoring=scoring)
+        )
 
 
 @pytest.mark.parametrize(

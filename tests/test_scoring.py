@@ -25,9 +25,13 @@ def test_unverified_values_are_never_equilibrium_values():
 
 def test_an_equilibrium_value_above_the_exact_optimum_is_a_bug():
     iterated = IteratedGame(make_game("prisoners_dilemma"))
-    rows = pd.DataFrame({"leader_value": [3.2], "best_response_gap": [0.0]})
+    rows = pd.DataFrame(
+        {"leader_table": ["10011"], "leader_value": [3.2], "best_response_gap": [0.0]}
+    )
     with pytest.raises(RuntimeError, match="exceeds the exact strong Stackelberg value 3.1"):
         add_optima(iterated, rows)
     # With a follower that is not best-responding it is only flagged.
-    rows = pd.DataFrame({"leader_value": [3.2], "best_response_gap": [0.5]})
+    rows = pd.DataFrame(
+        {"leader_table": ["10011"], "leader_value": [3.2], "best_response_gap": [0.5]}
+    )
     assert add_optima(iterated, rows)["equilibrium_value"].isna().all()

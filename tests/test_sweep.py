@@ -173,7 +173,7 @@ def test_every_run_is_validated_before_any_training(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"follower": "x"}, "RunConfig.follower must be one of SearchConfig, .*, got 'x'"),
+        ({"follower": "x"}, "RunConfig.follower must be None or one of SearchConfig, .*, got 'x'"),
         ({"leader": 0.1}, "RunConfig.leader must be None or a PGConfig"),
         ({"qlearning": None}, "RunConfig.qlearning must be a QLearningConfig"),
         ({"horizon": True}, "horizon must be an integer >= 1, got True"),

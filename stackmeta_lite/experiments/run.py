@@ -1,9 +1,10 @@
 """One experiment run: a (game, seed, method) trained end to end and scored as tidy rows.
 
-Methods are rows of ``stackmeta_lite.method.methods.METHODS``: the paper's Algorithm 1 with a PG,
-PPO or DQN leader (``meta_*``), their table-commitment ablations (``meta_*_table``) and the
-PPO+Q-learn baseline (``ppo_qlearn``, ``ppo_qlearn_table``). ``stackmeta_lite.experiments.scoring``
-says what each row holds.
+Methods are rows of ``stackmeta_lite.method.methods.METHODS``: the paper's Algorithm 1 (its PG
+follower) with a PG, PPO or DQN leader (``meta_*``), their table-commitment ablations
+(``meta_*_table``), the exhaustive reply search as a reference follower (``search_ppo``) and the
+PPO+Q-learn baseline (``ppo_qlearn``, ``ppo_qlearn_table``). Every method is scored by
+``stackmeta_lite.experiments.scoring.rows``, which says what each row holds.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from stackmeta_lite.common.validation import check_positive_int, check_type
-from stackmeta_lite.experiments.scoring import add_optima, baseline_rows, meta_rows
+from stackmeta_lite.common.validation import check_positive_int
+from stackmeta_lite.experiments.scoring import add_optima, rows
 from stackmeta_lite.games.bimatrix import game_name, make_game
 from stackmeta_lite.games.iterated import IteratedGame, StepCounter
+from stackmeta_lite.games.solver import GAP_TOLERANCE
 from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.learners.qlearning import QLearningConfig
-from stackmeta_lite.method.followers import KINDS, FollowerConfig
+from stackmeta_lite.method.followers import KINDS, FollowerConfig, follower_policies_for
 from stackmeta_lite.method.leader import (
     LeaderConfig,
     greedy_follower_response,
@@ -28,7 +30,7 @@ from stackmeta_lite.method.leader import (
     train_table_leader,
 )
 from stackmeta_lite.method.methods import Method, method_named
-from stackmeta_lite.method.presets import BASELINE_QLEARNING, FOLLOWER
+from stackmeta_lite.method.presets import BASELINE_QLEARNING
 from stackmeta_lite.method.pretrain import pretrain_follower
 from stackmeta_lite.method.qlearn_opponent import QLearningOpponent
 from stackmeta_lite.method.verify import verify
@@ -38,16 +40,18 @@ from stackmeta_lite.method.verify import verify
 class RunConfig:
     """Everything that defines one run besides game, seed and method."""
 
-    follower: FollowerConfig = FOLLOWER
+    follower: FollowerConfig | None = None  # None: the method's (``Method.follower``)
     leader: LeaderConfig | None = None  # None: the method's preset (``Method.preset``)
     qlearning: QLearningConfig = field(default_factory=lambda: BASELINE_QLEARNING)
     horizon: int = 10
     verify_iterations: int = 50
 
     def __post_init__(self) -> None:
-        if type(self.follower) not in KINDS:
+        if self.follower is not None and type(self.follower) not in KINDS:
             allowed = ", ".join(kind.__name__ for kind in KINDS)
-            raise ValueError(f"RunConfig.follower must be one of {allowed}, got {self.follower!r}")
+            raise ValueError(
+                f"RunConfig.follower must be None or one of {allowed}, got {self.follower!r}"
+            )
         if not isinstance(self.qlearning, QLearningConfig):
             raise ValueError(
                 f"RunConfig.qlearning must be a QLearningConfig, got {self.qlearning!r}"
@@ -72,6 +76,10 @@ class RunConfig:
                 f"got {type(self.leader).__name__}"
             )
         return self.leader
+
+    def follower_config(self, method: Method) -> FollowerConfig:
+        """This config's follower config for a ``meta`` method: its own, else the method's."""
+        return method.follower_preset() if self.follower is None else self.follower
 
 
 DEFAULT_RUN = RunConfig()
@@ -100,7 +108,6 @@ def check_run(game: str, seed: int, method: str, config: RunConfig | None = None
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**64:
         raise ValueError(f"seed must be an integer >= 0, got {seed!r} (and below 2**64)")
     config = RunConfig() if config is None else config
-    check_type("config", config, RunConfig, "a RunConfig, e.g. RunConfig(horizon=10)")
     config.leader_config(chosen)
     return RunSpec(game, int(seed), method, config)
 
@@ -130,10 +137,10 @@ def run_game(iterated: IteratedGame, seed: int, method: Method, config: RunConfi
     columns ``run`` adds."""
     leader_config = config.leader_config(method)
     if method.opponent == "qlearn":
-        rows = _baseline(iterated, method, leader_config, config, seed)
+        scored = _baseline(iterated, method, leader_config, config, seed)
     else:
-        rows = _meta(iterated, method, leader_config, config, seed)
-    return add_optima(iterated, rows)
+        scored = _meta(iterated, method, leader_config, config, seed)
+    return add_optima(iterated, scored)
 
 
 def _baseline(iterated, method, leader_config, config, seed) -> pd.DataFrame:
@@ -144,12 +151,22 @@ def _baseline(iterated, method, leader_config, config, seed) -> pd.DataFrame:
         )
     else:
         leader = train_leader(iterated, respond, leader_config, seed, StepCounter())
-    return baseline_rows(iterated, leader, respond)
+    # Scored like meta-RL: each update's leader table against the follower the leader trained
+    # against (the last Q-learner of that update), exactly; verified when the last one
+    # best-responds. No query phase, no pre-training, no fine-tuning.
+    scored = rows(iterated, leader, np.array(respond.replies))
+    scored["steps_with_queries"] = scored["steps_plain"]  # no query phase: the conventions agree
+    scored["follower_all_exact"] = np.nan
+    scored["verify_steps_with_queries"] = scored["verify_steps_plain"] = 0
+    scored["finetune_improvement"] = np.nan
+    scored["verified"] = scored["best_response_gap"].iloc[-1] <= GAP_TOLERANCE
+    return scored
 
 
 def _meta(iterated, method, leader_config, config, seed) -> pd.DataFrame:
     """Algorithm 1: pre-train the follower, train the leader against it frozen, verify."""
-    pre = pretrain_follower(iterated, config.follower, seed)
+    follower_config = config.follower_config(method)
+    pre = pretrain_follower(iterated, follower_config, seed)
     greedy_table = pre.follower.greedy()
     steps = StepCounter(pre.steps.with_queries, pre.steps.plain)
     if method.commitment == "table":
@@ -157,18 +174,19 @@ def _meta(iterated, method, leader_config, config, seed) -> pd.DataFrame:
         leader = train_table_leader(iterated, respond, leader_config, seed, steps)
     else:
         leader = train_leader(iterated, greedy_table, leader_config, seed, steps)
-    rows = meta_rows(iterated, pre.follower, leader)
+    replies = follower_policies_for(pre.follower, iterated, np.array(leader.tables)).argmax(-1)
+    scored = rows(iterated, leader, replies)
     check = verify(
         pre.follower,
         iterated,
         leader.tables[-1],
-        config.follower,
+        follower_config,
         seed,
         iterations=config.verify_iterations,
     )
-    rows["follower_all_exact"] = pre.history[-1]["share_exact"] == 1.0
-    rows["verify_steps_with_queries"] = check.steps.with_queries
-    rows["verify_steps_plain"] = check.steps.plain
-    rows["finetune_improvement"] = check.finetune_improvement
-    rows["verified"] = check.best_responding and check.passed
-    return rows
+    scored["follower_all_exact"] = pre.history[-1]["share_exact"] == 1.0
+    scored["verify_steps_with_queries"] = check.steps.with_queries
+    scored["verify_steps_plain"] = check.steps.plain
+    scored["finetune_improvement"] = check.finetune_improvement
+    scored["verified"] = check.best_responding and check.passed
+    return scored

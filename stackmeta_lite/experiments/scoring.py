@@ -1,11 +1,24 @@
-"""Scoring a run: one row per leader update (after each update, the greedy leader table), with the
-exact optima next to it. The exact solver only measures here: nothing in training reads it.
+"""Scoring a run, the same way for every method: one row per leader update (after each update,
+the greedy leader table), with the exact optima next to it. The exact solver only measures here:
+nothing in training reads it.
 
-Columns: env steps in both conventions (``steps_with_queries``, the paper's, and
-``steps_plain``), the greedy leader's value per step on the raw 1..4 scale (``leader_value``) and
-per episode centred (``leader_value_centred``), the follower's exact best-response gap (raw, per
-step), the exact strong and weak stationary optima, and ``equilibrium_value``, which is the
-leader value only where the follower best-responds and NaN elsewhere.
+Each row holds two values of the greedy leader table, both noise-free (exact Markov-chain
+evaluation of deterministic tables):
+
+- ``leader_value``: against the method's own follower at that update (meta-RL: the frozen
+  pre-trained follower's greedy reply; PPO+Q-learn: the greedy table of the last Q-learner the
+  leader trained against). ``equilibrium_value`` is this value only where that follower
+  best-responds (``best_response_gap`` within ``GAP_TOLERANCE``) and NaN elsewhere.
+- ``value_vs_exact``: against an exact best responder (ties broken for the leader), i.e. how good
+  the leader table is whatever follower the method learned.
+
+``at_optimum`` and ``at_optimum_vs_exact`` say whether each reaches the exact strong Stackelberg
+value within ``VALUE_TOLERANCE`` (``at_optimum`` also needs the follower to best-respond);
+``experiments.summaries.steps_to_optimum`` turns either into success and steps, by one rule.
+
+Further columns: env steps in both conventions (``steps_with_queries``, the paper's, and
+``steps_plain``), the value per episode centred (``leader_value_centred``), the exact strong and
+weak stationary optima (``optimum``, ``optimum_weak``).
 """
 
 from __future__ import annotations
@@ -14,52 +27,33 @@ import numpy as np
 import pandas as pd
 
 from stackmeta_lite.games.iterated import IteratedGame, expected_returns
-from stackmeta_lite.games.solver import GAP_TOLERANCE, best_response_gap, solve_iterated
-from stackmeta_lite.method.followers import Follower, follower_policies_for
+from stackmeta_lite.games.solver import (
+    GAP_TOLERANCE,
+    best_response_gap,
+    best_responses,
+    solve_iterated,
+)
 from stackmeta_lite.method.leader import LeaderRun
-from stackmeta_lite.method.qlearn_opponent import QLearningOpponent
 
 VALUE_TOLERANCE = 0.01
 """A leader 'reaches the optimum' within this many raw payoff units per step (issue target)."""
 
 
-def meta_rows(iterated: IteratedGame, follower: Follower, leader: LeaderRun) -> pd.DataFrame:
-    """Evaluation rows of a leader trained against a frozen contextual follower: each greedy
-    leader table against that follower's greedy reply, noise-free."""
+def rows(iterated: IteratedGame, leader: LeaderRun, follower_tables: np.ndarray) -> pd.DataFrame:
+    """Evaluation rows of a leader run: each update's greedy leader table against the method's
+    follower at that update, given as its greedy stationary table (U, S), noise-free."""
     tables = np.array(leader.tables)
-    policies = follower_policies_for(follower, iterated, tables)
-    leader_returns, _ = expected_returns(iterated, tables, policies, check_input=False)
+    policies = np.eye(iterated.n_follower_actions)[np.asarray(follower_tables)]
+    leader_returns, _ = expected_returns(iterated, tables, policies)
     gaps = best_response_gap(iterated, tables, policies)
-    return _rows(iterated, leader, tables, leader_returns, gaps)
-
-
-def baseline_rows(
-    iterated: IteratedGame, leader: LeaderRun, respond: QLearningOpponent
-) -> pd.DataFrame:
-    """Evaluation rows of the PPO+Q-learn baseline: each greedy leader table the way the baseline
-    plays it, against a fresh Q-learner trained on it, then greedy."""
-    tables = np.array(leader.tables)
-    leader_returns = respond(tables) + iterated.horizon * iterated.game.offset
-    gaps = best_response_gap(iterated, tables, respond.last_follower_tables)
-    rows = _rows(iterated, leader, tables, leader_returns, gaps)
-    rows["steps_with_queries"] = rows["steps_plain"]  # no query phase: the conventions agree
-    rows["follower_all_exact"] = np.nan  # no pre-training
-    rows["verify_steps_with_queries"] = rows["verify_steps_plain"] = 0  # no verification phase
-    rows["finetune_improvement"] = np.nan
-    rows["verified"] = gaps[-1] <= GAP_TOLERANCE
-    return rows
-
-
-def _rows(iterated, leader, tables, leader_returns, gaps) -> pd.DataFrame:
     steps = np.array(leader.steps)
-    value = leader_returns / iterated.horizon
     return pd.DataFrame(
         {
             "update": np.arange(1, len(tables) + 1),
             "steps_with_queries": steps[:, 0],
             "steps_plain": steps[:, 1],
             "leader_table": ["".join(map(str, t)) for t in tables],
-            "leader_value": value,
+            "leader_value": leader_returns / iterated.horizon,
             "leader_value_centred": leader_returns - iterated.horizon * iterated.game.offset,
             "best_response_gap": gaps / iterated.horizon,
         }
@@ -67,8 +61,9 @@ def _rows(iterated, leader, tables, leader_returns, gaps) -> pd.DataFrame:
 
 
 def add_optima(iterated: IteratedGame, rows: pd.DataFrame) -> pd.DataFrame:
-    """Add the exact optima, ``equilibrium_value`` and ``at_optimum`` to evaluation rows; an
-    equilibrium value above the exact strong Stackelberg value raises (it is a bug)."""
+    """Add the exact optima, ``equilibrium_value``, ``value_vs_exact`` and both at-optimum flags
+    to evaluation rows; an equilibrium value above the exact strong Stackelberg value raises (it
+    is a bug)."""
     strong = solve_iterated(iterated, "stationary", "strong").per_step
     weak = solve_iterated(iterated, "stationary", "weak").per_step
     best_responding = rows["best_response_gap"] <= GAP_TOLERANCE
@@ -83,4 +78,15 @@ def add_optima(iterated: IteratedGame, rows: pd.DataFrame) -> pd.DataFrame:
             f"equilibrium value {rows.loc[too_high, 'equilibrium_value'].max()} exceeds the exact "
             f"strong Stackelberg value {strong} of {iterated.game.name}: a bug"
         )
+    rows["value_vs_exact"] = value_vs_exact(iterated, rows["leader_table"])
+    rows["at_optimum_vs_exact"] = rows["value_vs_exact"] >= strong - VALUE_TOLERANCE
     return rows
+
+
+def value_vs_exact(iterated: IteratedGame, leader_tables: pd.Series) -> np.ndarray:
+    """Raw per-step value of each leader table (digit strings) against an exact stationary best
+    responder, ties broken for the leader."""
+    codes, index = np.unique(leader_tables.to_numpy(), return_inverse=True)
+    tables = np.array([[int(a) for a in code] for code in codes])
+    _, leader_returns, _ = best_responses(iterated, tables, "stationary", "strong")
+    return leader_returns[index] / iterated.horizon

@@ -20,7 +20,7 @@ from stackmeta_lite.games.bimatrix import game_names, make_game
 from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.method.followers import FollowerConfig
-from stackmeta_lite.method.presets import FOLLOWER
+from stackmeta_lite.method.presets import PAPER_FOLLOWER_PG
 from stackmeta_lite.method.pretrain import PretrainResult, pretrain_follower
 
 
@@ -50,7 +50,7 @@ def _seed_list(seeds: Iterable[int]) -> list[int]:
 def pretrain_sweep(
     games: Sequence[str],
     seeds: Iterable[int],
-    config: FollowerConfig = FOLLOWER,
+    config: FollowerConfig = PAPER_FOLLOWER_PG,
     record_every: int | None = None,
     workers: int | None = None,
 ) -> tuple[pd.DataFrame, dict[tuple[str, int], PretrainResult]]:

@@ -1,5 +1,10 @@
-"""The methods an experiment can run, as data: which leader learner, against which opponent,
-committing how, with which preset of ``stackmeta_lite.method.presets``.
+"""The methods an experiment can run, as data: which leader learner, against which opponent and
+which follower learner, committing how, with which presets of ``stackmeta_lite.method.presets``.
+
+The paper's method (``meta_ppo``, ``meta_pg``, ``meta_dqn``) pre-trains the paper's follower, a
+contextual policy learned by policy gradient (``PAPER_FOLLOWER_PG``). ``search_ppo`` swaps in the
+exhaustive reply search (``SEARCH_FOLLOWER``): a reference, exact for 2x2 games, not the paper's
+method.
 
 Plain data (no torch), so the command line lists the methods without loading the learners.
 """
@@ -11,8 +16,8 @@ from dataclasses import dataclass
 from stackmeta_lite.common.validation import check_choice
 
 OPPONENTS: tuple[str, ...] = ("meta", "qlearn")
-"""``meta``: a pre-trained, frozen contextual follower (Algorithm 1); ``qlearn``: a fresh
-Q-learner trained against every leader episode (the PPO+Q-learn baseline)."""
+"""``meta``: a pre-trained, frozen contextual follower (Algorithm 1's structure); ``qlearn``: a
+fresh Q-learner trained against every leader episode (the PPO+Q-learn baseline)."""
 COMMITMENTS: tuple[str, ...] = ("step", "table")
 """``step``: the leader answers the queries, then acts step by step (the paper's); ``table``:
 it commits to one sampled table per episode (our ablation)."""
@@ -28,6 +33,7 @@ class Method:
     commitment: str  # one of COMMITMENTS
     preset: str  # name of the default leader config in ``presets``
     label: str  # legend name
+    follower: str = "PAPER_FOLLOWER_PG"  # the default follower config in ``presets`` (meta only)
 
     def leader_preset(self):
         """The default leader config (loads the learners)."""
@@ -35,13 +41,28 @@ class Method:
 
         return getattr(presets, self.preset)
 
+    def follower_preset(self):
+        """The default follower config of a ``meta`` method (loads the learners)."""
+        from stackmeta_lite.method import presets
+
+        return getattr(presets, self.follower)
+
 
 METHODS: dict[str, Method] = {
     method.name: method
     for method in (
-        Method("meta_ppo", "ppo", "meta", "step", "LEADER_PPO", "PPO + meta-RL follower"),
-        Method("meta_pg", "pg", "meta", "step", "LEADER_PG", "PG + meta-RL follower"),
-        Method("meta_dqn", "dqn", "meta", "step", "LEADER_DQN", "DQN + meta-RL follower"),
+        Method("meta_ppo", "ppo", "meta", "step", "LEADER_PPO", "PPO + meta-RL follower (paper)"),
+        Method("meta_pg", "pg", "meta", "step", "LEADER_PG", "PG + meta-RL follower (paper)"),
+        Method("meta_dqn", "dqn", "meta", "step", "LEADER_DQN", "DQN + meta-RL follower (paper)"),
+        Method(
+            "search_ppo",
+            "ppo",
+            "meta",
+            "step",
+            "LEADER_PPO",
+            "PPO + exhaustive reply search (reference)",
+            "SEARCH_FOLLOWER",
+        ),
         Method(
             "meta_ppo_table",
             "ppo",

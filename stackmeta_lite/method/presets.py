@@ -20,8 +20,9 @@ PAPER_LEADER_PPO = PPOConfig(lr=0.008, batch_steps=1000, iterations=500, entropy
 
 # --- ours ---------------------------------------------------------------------------------------
 
-FOLLOWER = SearchConfig()
-"""Our default follower: the reply search, run until every context is finished."""
+SEARCH_FOLLOWER = SearchConfig()
+"""The exhaustive reply search, run until every context is finished: a reference follower (exact
+for 2x2 games, cost exponential in the number of states), not the paper's learner."""
 LEADER_PG = PGConfig(
     lr=0.156, batch_steps=100, iterations=1200, gamma=1.0, baseline="step", init_std=0.01
 )

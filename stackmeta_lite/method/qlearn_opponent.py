@@ -33,7 +33,8 @@ class QLearningOpponent:
         self.iterated, self.config, self.rng, self.reset = iterated, config, rng, reset
         shape = (1, iterated.n_states, iterated.n_follower_actions)
         self.q_tables = np.zeros(shape)  # the continuous learner's table
-        self.last_follower_tables: np.ndarray | None = None
+        self.replies: list[np.ndarray] = []
+        """Per call (one per leader update): the greedy table of the last Q-learner trained."""
 
     @property
     def episode_cost(self) -> int:
@@ -50,7 +51,9 @@ class QLearningOpponent:
             return sample_actions(leader_probabilities[states], self.rng)
 
         train_q_followers(it, None, q_tables, self.config, self.rng, leader_act)
-        return greedy_tables(q_tables)
+        follower = greedy_tables(q_tables)
+        self.replies.append(follower[-1])
+        return follower
 
     def __call__(self, leader_tables: np.ndarray) -> np.ndarray:
         it = self.iterated
@@ -63,6 +66,6 @@ class QLearningOpponent:
             for i, table in enumerate(leader_tables):
                 train_q_followers(it, table[None], self.q_tables, self.config, self.rng)
                 follower[i] = greedy_tables(self.q_tables)[0]
-        self.last_follower_tables = follower
+        self.replies.append(follower[-1])
         episode = play_tables(it, leader_tables, follower)
         return episode["leader_rewards"].sum(axis=1) - it.horizon * it.game.offset

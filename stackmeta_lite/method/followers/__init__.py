@@ -4,8 +4,9 @@ verifies them.
 Each learner learns, from sampled episodes only, a contextual reply to every leader table and
 exposes it as a greedy table over (state, context) observations (the ``Follower`` protocol):
 
-- ``search``: the reply search (our default), an exhaustive reference exact for 2x2 games;
-- ``paper_pg``: the paper's follower, REINFORCE on a contextual policy (``PGConfig``);
+- ``search``: the reply search, an exhaustive reference exact for 2x2 games (``search_ppo``);
+- ``paper_pg``: the paper's follower, REINFORCE on a contextual policy (``PGConfig``), the
+  meta methods' default;
 - ``gradient``: that gradient learner tuned (``GradientConfig``);
 - ``model``: the model-based reference (``ModelConfig``).
 

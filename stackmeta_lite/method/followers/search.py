@@ -1,5 +1,5 @@
-"""The reply search (our default follower): per context, a systematic search over stationary
-replies that keeps the best return seen.
+"""The reply search (a reference follower, ``search_ppo``; not the paper's learner): per context,
+a systematic search over stationary replies that keeps the best return seen.
 
 Against a deterministic leader table a deterministic stationary reply plays one fixed trajectory,
 so one episode gives its exact return, and every reply that agrees with it on the states the
