@@ -184,7 +184,7 @@ def main() -> None:
     table = summarise().drop(columns="label")
     steps = [f"median_{STEPS}", f"max_{STEPS}"]
     table[steps] = table[steps].round().astype("Int64")
-    print(table.to_markdown(index=False, floatfmt=".3g"))
+    print(table.to_markdown(index=False, floatfmt=".4g"))
 
 
 if __name__ == "__main__":
