@@ -1,7 +1,7 @@
 """The power of the paper's verification: how often it flags a follower that is not best-responding
 to the trained leader, and how often it flags one that is (false alarms).
 
-The pairs are those of the committed ``meta_ppo`` runs (benchmarks/results/runs_meta_ppo.csv):
+The pairs are those of the committed ``meta_ppo`` runs (stackmeta_lite/data/results/runs_meta_ppo.csv):
 the paper's PG follower, pre-trained with the run's seed (deterministic, so the same follower),
 and the run's final leader table. Each pair is verified as it is and with deliberately wrong
 followers: the follower's reply at the leader table's context flipped (its logits rolled by one
@@ -13,7 +13,7 @@ The same corruptions of the reply search's follower (``search_ppo``'s) show that
 a fresh exhaustive reply search, cannot miss in 2x2 games.
 
 Run: python benchmarks/bench_verification.py [--seeds 1000-1019]
-Writes benchmarks/results/verification_power.csv (one row per verified pair) and
+Writes stackmeta_lite/data/results/verification_power.csv (one row per verified pair) and
 verification_summary.csv (flag rates per follower learner, corruption and truth).
 """
 
@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import argparse
 from copy import deepcopy
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
 
 from stackmeta_lite.cli import _seeds
+from stackmeta_lite.common import data
+from stackmeta_lite.common.files import write_csv
 from stackmeta_lite.games.bimatrix import make_game
 from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.learners import torch_threads
@@ -37,7 +38,7 @@ from stackmeta_lite.method.presets import PAPER_FOLLOWER_PG, SEARCH_FOLLOWER
 from stackmeta_lite.method.pretrain import pretrain_follower
 from stackmeta_lite.method.verify import verify
 
-RESULTS = Path(__file__).parent / "results"
+RESULTS = data.RESULTS
 LEARNERS = {"paper_pg": PAPER_FOLLOWER_PG, "search": SEARCH_FOLLOWER}
 
 
@@ -129,9 +130,9 @@ def main() -> None:
             table = np.array([int(a) for a in run.leader_table])
             rows += measure(run.game, run.seed, table)
     power = pd.DataFrame(rows)
-    power.to_csv(RESULTS / "verification_power.csv", index=False)
+    write_csv(power, RESULTS / "verification_power.csv")
     table = summary(power)
-    table.to_csv(RESULTS / "verification_summary.csv", index=False)
+    write_csv(table, RESULTS / "verification_summary.csv")
     print(table.to_string(index=False))
 
 

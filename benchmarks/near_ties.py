@@ -1,5 +1,5 @@
 """Why the step-wise leader fails where it does: the exact value landscape around the final
-leader table of every failed ``meta_ppo`` run (benchmarks/results/runs_meta_ppo.csv).
+leader table of every failed ``meta_ppo`` run (stackmeta_lite/data/results/runs_meta_ppo.csv).
 
 The step-wise leader samples its answers to the queries and its play actions independently from
 one policy. For each state, this measures (exactly, against the run's frozen follower, which is
@@ -9,16 +9,16 @@ joint change gains is a local optimum of independent sampling; a state where one
 but the run stayed is a learning-speed failure.
 
 Run: python benchmarks/near_ties.py
-Writes benchmarks/results/near_ties.csv (one row per failed run and state).
+Writes stackmeta_lite/data/results/near_ties.csv (one row per failed run and state).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
+from stackmeta_lite.common import data
+from stackmeta_lite.common.files import write_csv
 from stackmeta_lite.experiments.summaries import run_summary
 from stackmeta_lite.games.bimatrix import make_game
 from stackmeta_lite.games.iterated import IteratedGame, expected_returns
@@ -27,7 +27,7 @@ from stackmeta_lite.method.followers import follower_policies_for
 from stackmeta_lite.method.presets import PAPER_FOLLOWER_PG
 from stackmeta_lite.method.pretrain import pretrain_follower
 
-RESULTS = Path(__file__).parent / "results"
+RESULTS = data.RESULTS
 
 
 def value(iterated: IteratedGame, follower, answers: np.ndarray, plays: np.ndarray) -> float:
@@ -76,7 +76,7 @@ def main() -> None:
             table = np.array([int(a) for a in last[run.game, run.seed]])
             rows += landscape(run.game, run.seed, table)
     table = pd.DataFrame(rows).round(6)
-    table.to_csv(RESULTS / "near_ties.csv", index=False)
+    write_csv(table, RESULTS / "near_ties.csv")
     print(table.to_string(index=False))
 
 
