@@ -1,7 +1,8 @@
 """The power of the paper's verification: how often it flags a follower that is not best-responding
 to the trained leader, and how often it flags one that is (false alarms).
 
-The pairs are those of the committed ``meta_ppo`` runs (stackmeta_lite/data/results/runs_meta_ppo.csv):
+The pairs are those of the committed ``meta_ppo`` runs
+(stackmeta_lite/data/results/runs_meta_ppo.csv):
 the paper's PG follower, pre-trained with the run's seed (deterministic, so the same follower),
 and the run's final leader table. Each pair is verified as it is and with deliberately wrong
 followers: the follower's reply at the leader table's context flipped (its logits rolled by one
