@@ -8,8 +8,11 @@ import pytest
 from stackmeta_lite.common.data import ATARI, RESULTS, read
 
 CHAPTER_FILES = {
-    RESULTS: ["follower_summary.csv", "meta_runs.csv", "baseline_runs.csv", "tune_leader.csv"]
-    + ["bench_atari.csv"],
+    RESULTS: ["follower_summary.csv", "tune_leader.csv", "bench_atari.csv"]
+    + [f"runs_{m}.csv" for m in ("meta_ppo", "meta_pg", "meta_dqn", "meta_ppo_table")]
+    + [f"runs_{m}.csv" for m in ("search_ppo", "ppo_qlearn")]
+    + ["headline.csv", "summary.csv", "paired.csv", "paired_summary.csv"]
+    + ["verification_summary.csv"],
     ATARI: ["bullet_values.csv", "markets.csv"]
     + [
         f"trade_{kind}_{order}.csv"
@@ -29,7 +32,7 @@ def test_every_file_a_chapter_reads_is_in_the_package(folder) -> None:
 
 
 def test_read_passes_options_to_pandas() -> None:
-    runs = read(RESULTS, "meta_runs.csv", dtype={"leader_table": str})
+    runs = read(RESULTS, "runs_meta_ppo.csv", dtype={"leader_table": str})
     assert runs["leader_table"].str.fullmatch(r"[01]{5}").all()
 
 

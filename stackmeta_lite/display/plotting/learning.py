@@ -111,7 +111,8 @@ def benchmark(
         nrows, ncols, figsize=(BOOK_WIDTH / 3 * ncols, 2.4 * nrows), sharey=True, squeeze=False
     )
     colours = method_palette()
-    data = results.assign(method=results["method"].map(METHOD_LABELS))
+    data = _carried_forward(results, steps)
+    data["method"] = data["method"].map(METHOD_LABELS)
     hue_colours = {METHOD_LABELS[k]: v for k, v in colours.items()}
     for ax, game in zip(axes.flat, games, strict=False):
         run = data[data["game"] == game]
@@ -161,6 +162,18 @@ def benchmark(
     legend_rows = int(np.ceil(len(labels) / 2))
     fig.tight_layout(rect=(0.01, 0.0, 1, 1 - 0.22 * legend_rows / (2.4 * nrows)))
     return fig
+
+
+def _carried_forward(results: pd.DataFrame, steps: str) -> pd.DataFrame:
+    """Each run's leader value at every step where a run of its method and game has a row, the
+    last value carried forward: compact tables (``summaries.changes_only``) keep only the rows
+    where a value changes, so seeds would otherwise be averaged at different steps."""
+    frames = []
+    for (method, game), rows in results.groupby(["method", "game"], sort=False):
+        wide = rows.pivot_table(index=steps, columns="seed", values="leader_value").ffill()
+        long = wide.stack().rename("leader_value").reset_index()
+        frames.append(long.assign(method=method, game=game, optimum=rows["optimum"].iloc[0]))
+    return pd.concat(frames, ignore_index=True)
 
 
 @styled
