@@ -52,7 +52,7 @@ from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
 from stackmeta_lite.method.followers import GreedyFollower
 from stackmeta_lite.method.leader import train_leader
-from stackmeta_lite.method.presets import FOLLOWER, LEADER_PPO
+from stackmeta_lite.method.presets import LEADER_PPO, SEARCH_FOLLOWER
 from stackmeta_lite.method.pretrain import pretrain_follower
 
 # --- outputs never clobber -------------------------------------------------------------------
@@ -267,7 +267,7 @@ def _stepped(env, actions):
         ),
         (
             lambda: pretrain_follower(
-                IteratedGame(BimatrixGame(np.eye(3), np.eye(3))), FOLLOWER, 0
+                IteratedGame(BimatrixGame(np.eye(3), np.eye(3))), SEARCH_FOLLOWER, 0
             ),
             ValueError,
             r"reply search's returns table \(59,049 contexts x 59,049 replies .* 26.0 GiB.*"
@@ -525,7 +525,7 @@ EDGES = {  # entry point with one argument replaced: (call, argument name, bad v
         _ANY,
     ),
     "pretrain_follower(iterated)": (lambda v: pretrain_follower(v), "iterated", _ANY),
-    "pretrain_follower(seed)": (lambda v: pretrain_follower(_IT, FOLLOWER, v), "seed", _ANY),
+    "pretrain_follower(seed)": (lambda v: pretrain_follower(_IT, SEARCH_FOLLOWER, v), "seed", _ANY),
     "train_leader(iterated)": (lambda v: train_leader(v, _GREEDY), "iterated", _ANY),
     "train_leader(seed)": (lambda v: train_leader(_IT, _GREEDY, LEADER_PPO, v), "seed", _ANY),
     "run(seed)": (lambda v: run("hero", v), "seed", _ANY),

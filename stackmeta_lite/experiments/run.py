@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from stackmeta_lite.common.validation import check_positive_int
+from stackmeta_lite.common.validation import check_positive_int, check_type
 from stackmeta_lite.experiments.scoring import add_optima, rows
 from stackmeta_lite.games.bimatrix import game_name, make_game
 from stackmeta_lite.games.iterated import IteratedGame, StepCounter
@@ -108,6 +108,7 @@ def check_run(game: str, seed: int, method: str, config: RunConfig | None = None
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**64:
         raise ValueError(f"seed must be an integer >= 0, got {seed!r} (and below 2**64)")
     config = RunConfig() if config is None else config
+    check_type("config", config, RunConfig, "a RunConfig, e.g. RunConfig(horizon=10)")
     config.leader_config(chosen)
     return RunSpec(game, int(seed), method, config)
 
