@@ -21,7 +21,8 @@ from stackmeta_lite.games.iterated import IteratedGame, StepCounter
 from stackmeta_lite.games.solver import GAP_TOLERANCE
 from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.learners.qlearning import QLearningConfig
-from stackmeta_lite.method.followers import KINDS, FollowerConfig, follower_policies_for
+from stackmeta_lite.method.followers import KINDS, FollowerConfig
+from stackmeta_lite.method.followers.base import follower_replies
 from stackmeta_lite.method.leader import (
     LeaderConfig,
     greedy_follower_response,
@@ -175,7 +176,7 @@ def _meta(iterated, method, leader_config, config, seed) -> pd.DataFrame:
         leader = train_table_leader(iterated, respond, leader_config, seed, steps)
     else:
         leader = train_leader(iterated, greedy_table, leader_config, seed, steps)
-    replies = follower_policies_for(pre.follower, iterated, np.array(leader.tables)).argmax(-1)
+    replies = follower_replies(pre.follower, iterated, np.array(leader.tables))
     scored = rows(iterated, leader, replies)
     check = verify(
         pre.follower,

@@ -33,14 +33,22 @@ class GreedyFollower:
         return self.table
 
 
+def follower_replies(
+    follower: Follower, iterated: IteratedGame, leader_tables: np.ndarray
+) -> np.ndarray:
+    """The greedy follower's stationary reply (B, S) to each leader table (B, S)."""
+    contexts = iterated.context(leader_tables)
+    observations = iterated.follower_observation(np.arange(iterated.n_states), contexts[:, None])
+    return follower.greedy()[observations]
+
+
 def follower_policies_for(
     follower: Follower, iterated: IteratedGame, leader_tables: np.ndarray
 ) -> np.ndarray:
     """The greedy follower's one-hot (B, S, m) action probabilities against each leader table
     (B, S)."""
-    contexts = iterated.context(leader_tables)
-    observations = iterated.follower_observation(np.arange(iterated.n_states), contexts[:, None])
-    return np.eye(iterated.n_follower_actions)[follower.greedy()[observations]]
+    replies = follower_replies(follower, iterated, leader_tables)
+    return np.eye(iterated.n_follower_actions)[replies]
 
 
 def shuffled_rounds(contexts: np.ndarray, rng: np.random.Generator) -> Iterator[int]:
