@@ -35,17 +35,20 @@ class Method:
     label: str  # legend name
     follower: str = "PAPER_FOLLOWER_PG"  # the default follower config in ``presets`` (meta only)
 
-    def leader_preset(self):
+    def leader_preset(self) -> object:
         """The default leader config (loads the learners)."""
-        from stackmeta_lite.method import presets
+        return _preset(self.preset)
 
-        return getattr(presets, self.preset)
-
-    def follower_preset(self):
+    def follower_preset(self) -> object:
         """The default follower config of a ``meta`` method (loads the learners)."""
-        from stackmeta_lite.method import presets
+        return _preset(self.follower)
 
-        return getattr(presets, self.follower)
+
+def _preset(name: str) -> object:
+    """The config called ``name`` in ``presets``, imported on first use (it loads torch)."""
+    from stackmeta_lite.method import presets
+
+    return getattr(presets, name)
 
 
 METHODS: dict[str, Method] = {
