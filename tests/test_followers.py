@@ -8,6 +8,7 @@ from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.policy import CategoricalPolicy
 from stackmeta_lite.method.followers import (
     KINDS,
+    CriticConfig,
     GradientConfig,
     ModelConfig,
     ModelFollower,
@@ -16,6 +17,7 @@ from stackmeta_lite.method.followers import (
     follower_kind,
 )
 from stackmeta_lite.method.followers.base import reply_codes, shuffled_rounds
+from stackmeta_lite.method.followers.critic import ActorCritic
 from stackmeta_lite.method.followers.gradient import train_gradient
 from stackmeta_lite.method.pretrain import pretrain_follower, table_gaps
 
@@ -114,7 +116,8 @@ def test_reply_codes_index_the_follower_tables():
         (lambda: ModelConfig(max_steps=0), "max_steps must be an integer >= 1, got 0"),
         (
             lambda: pretrain_follower(IteratedGame("hero"), "search"),
-            "a follower config must be one of SearchConfig, PGConfig, GradientConfig, ModelConfig",
+            "a follower config must be one of SearchConfig, PGConfig, GradientConfig, "
+            "CriticConfig, ModelConfig",
         ),
     ],
 )
@@ -135,6 +138,7 @@ def test_every_follower_learner_has_one_kind_and_pretrains_through_it():
         "reply search",
         "paper's PG",
         "tuned gradient",
+        "actor-critic",
         "model-based reference",
     ]
     iterated = IteratedGame("harmony", horizon=2)
@@ -142,6 +146,7 @@ def test_every_follower_learner_has_one_kind_and_pretrains_through_it():
         SearchConfig(): ReplySearch,
         PGConfig(iterations=2): CategoricalPolicy,
         GradientConfig(max_steps=200): CategoricalPolicy,
+        CriticConfig(max_steps=200): ActorCritic,
         ModelConfig(): ModelFollower,
     }
     for config, learner in learners.items():

@@ -250,3 +250,22 @@ def test_exactness_curves_one_line_per_learner_and_tick_labels_apart():
     assert len(left.get_lines()) == 2 and left.get_xscale() == "symlog"
     ticks = [t for t in left.get_xticks() if left.get_xlim()[0] <= t <= left.get_xlim()[1]]
     assert ticks[:3] == [0, 1_000, 10_000]  # no 10^1, 10^2 crowding the 0 of the linear part
+
+
+def test_budget_curve_draws_success_and_steps_per_budget():
+    rows = [
+        {
+            "pretraining_steps": budget,
+            "scoring": scoring,
+            "success_rate": 0.9 + budget / 1e6,
+            "worst_game_success": 0.8,
+            "median_steps": budget + 3000,
+            "max_steps": budget + 20000,
+        }
+        for budget in (5_000, 10_000, 20_000)
+        for scoring in ("equilibrium", "vs_exact")
+    ]
+    left, right = visible_axes(plotting.budget_curve(pd.DataFrame(rows)))
+    assert len(left.get_lines()) == 4 and len(right.get_lines()) == 2
+    np.testing.assert_allclose(right.get_lines()[0].get_ydata(), [8000, 13000, 23000])
+    np.testing.assert_allclose(left.get_lines()[0].get_xdata(), [5000, 10000, 20000])

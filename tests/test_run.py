@@ -174,3 +174,23 @@ def test_meta_methods_run_the_faithful_leader_and_the_table_ablation():
     committed = train_table_leader(iterated, respond, config.leader, 2)
     for rows, leader in ((faithful, stepwise), (ablation, committed)):
         assert rows["leader_table"].tolist() == ["".join(map(str, t)) for t in leader.tables]
+
+
+def test_a_failed_verification_is_repaired_by_training_the_leader_again():
+    # deadlock, seed 1004: the leader's first table finds a reply the 10k-step follower got
+    # wrong; the verification's fine-tuning gains, so the fine-tuned follower replaces it and
+    # the leader trains again (40 more updates), after the failed verification's steps.
+    rows = run("deadlock", 1004, "meta_ppo_ac")
+    first, second = rows.iloc[:40], rows.iloc[40:]
+    assert rows["repairs"].iloc[-1] == 1 and len(second) == 40
+    assert first["best_response_gap"].iloc[-1] > 0  # the first leader exploited a wrong reply
+    gap_between = second["steps_with_queries"].iloc[0] - first["steps_with_queries"].iloc[-1]
+    assert gap_between > rows["verify_steps_with_queries"].iloc[-1]  # verification + one update
+    assert rows["update"].tolist() == list(range(1, 81))
+    assert rows["verified"].iloc[-1] and rows["best_response_gap"].iloc[-1] == 0
+    assert rows["at_optimum"].iloc[-1]
+
+
+def test_methods_without_repairs_never_train_the_leader_twice():
+    rows = run("deadlock", 1004, "meta_ppo", RunConfig(leader=PPOConfig(iterations=5)))
+    assert len(rows) == 5 and (rows["repairs"] == 0).all()

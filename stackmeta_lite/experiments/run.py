@@ -161,34 +161,51 @@ def _baseline(iterated, method, leader_config, config, seed) -> pd.DataFrame:
     scored["follower_all_exact"] = np.nan
     scored["verify_steps_with_queries"] = scored["verify_steps_plain"] = 0
     scored["finetune_improvement"] = np.nan
+    scored["repairs"] = 0
     scored["verified"] = scored["best_response_gap"].iloc[-1] <= GAP_TOLERANCE
     return scored
 
 
 def _meta(iterated, method, leader_config, config, seed) -> pd.DataFrame:
-    """Algorithm 1: pre-train the follower, train the leader against it frozen, verify."""
+    """Algorithm 1: pre-train the follower, train the leader against it frozen, verify. With
+    ``method.repairs``, a failed verification is repaired: the fine-tuned follower replaces the
+    frozen one and the leader is trained again against it (its steps, and the failed
+    verification's, count), up to that many times."""
     follower_config = config.follower_config(method)
     pre = pretrain_follower(iterated, follower_config, seed)
-    greedy_table = pre.follower.greedy()
-    steps = StepCounter(pre.steps.with_queries, pre.steps.plain)
-    if method.commitment == "table":
-        respond = greedy_follower_response(iterated, greedy_table)
-        leader = train_table_leader(iterated, respond, leader_config, seed, steps)
-    else:
-        leader = train_leader(iterated, greedy_table, leader_config, seed, steps)
-    replies = follower_replies(pre.follower, iterated, np.array(leader.tables))
-    scored = rows(iterated, leader, replies)
-    check = verify(
-        pre.follower,
-        iterated,
-        leader.tables[-1],
-        follower_config,
-        seed,
-        iterations=config.verify_iterations,
-    )
+    follower, steps = pre.follower, StepCounter(pre.steps.with_queries, pre.steps.plain)
+    segments = []
+    for attempt in range(method.repairs + 1):
+        leader = _train_meta_leader(iterated, method, leader_config, seed, steps, follower)
+        replies = follower_replies(follower, iterated, np.array(leader.tables))
+        segments.append(rows(iterated, leader, replies))
+        check = verify(
+            follower,
+            iterated,
+            leader.tables[-1],
+            follower_config,
+            seed,
+            iterations=config.verify_iterations,
+        )
+        if check.passed or attempt == method.repairs:
+            break
+        steps.add(check.steps)
+        follower = check.fine_tuned
+    scored = pd.concat(segments, ignore_index=True)
+    scored["update"] = np.arange(1, len(scored) + 1)
     scored["follower_all_exact"] = pre.history[-1]["share_exact"] == 1.0
     scored["verify_steps_with_queries"] = check.steps.with_queries
     scored["verify_steps_plain"] = check.steps.plain
     scored["finetune_improvement"] = check.finetune_improvement
+    scored["repairs"] = attempt
     scored["verified"] = check.best_responding and check.passed
     return scored
+
+
+def _train_meta_leader(iterated, method, leader_config, seed, steps, follower):
+    """Phase 2 against the frozen ``follower``'s greedy table, continuing the step count."""
+    greedy_table = follower.greedy()
+    if method.commitment == "table":
+        respond = greedy_follower_response(iterated, greedy_table)
+        return train_table_leader(iterated, respond, leader_config, seed, steps)
+    return train_leader(iterated, greedy_table, leader_config, seed, steps)

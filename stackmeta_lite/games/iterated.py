@@ -190,6 +190,11 @@ class StepCounter:
     with_queries: int = 0
     plain: int = 0
 
+    def add(self, other: StepCounter) -> None:
+        """Add another count (e.g. a verification's) to this one."""
+        self.with_queries += other.with_queries
+        self.plain += other.plain
+
     def add_episodes(self, iterated: IteratedGame, episodes: int) -> None:
         self.with_queries += episodes * iterated.steps_per_episode(with_queries=True)
         self.plain += episodes * iterated.steps_per_episode(with_queries=False)

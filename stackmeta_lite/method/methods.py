@@ -34,6 +34,7 @@ class Method:
     preset: str  # name of the default leader config in ``presets``
     label: str  # legend name
     follower: str = "PAPER_FOLLOWER_PG"  # the default follower config in ``presets`` (meta only)
+    repairs: int = 0  # meta only: times a failed verification is repaired (see ``experiments.run``)
 
     def leader_preset(self) -> object:
         """The default leader config (loads the learners)."""
@@ -57,6 +58,16 @@ METHODS: dict[str, Method] = {
         Method("meta_ppo", "ppo", "meta", "step", "LEADER_PPO", "PPO + meta-RL follower (paper)"),
         Method("meta_pg", "pg", "meta", "step", "LEADER_PG", "PG + meta-RL follower (paper)"),
         Method("meta_dqn", "dqn", "meta", "step", "LEADER_DQN", "DQN + meta-RL follower (paper)"),
+        Method(
+            "meta_ppo_ac",
+            "ppo",
+            "meta",
+            "table",
+            "LEADER_PPO",
+            "PPO playing its answers + actor-critic meta-RL follower (ours)",
+            "CRITIC_FOLLOWER",
+            repairs=2,
+        ),
         Method(
             "search_ppo",
             "ppo",

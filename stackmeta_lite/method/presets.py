@@ -7,13 +7,17 @@ from stackmeta_lite.learners.dqn import DQNConfig
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
 from stackmeta_lite.learners.qlearning import QLearningConfig
-from stackmeta_lite.method.followers import SearchConfig
+from stackmeta_lite.method.followers import CriticConfig, SearchConfig
 
 # --- the paper's Table 1 ------------------------------------------------------------------------
 
 PAPER_FOLLOWER_PG = PGConfig(lr=0.02, batch_steps=100, iterations=500)
 """The paper's follower: PG, lr 0.02, batches of 100 steps, 500 iterations."""
-PAPER_LEADER_PG = PGConfig(lr=0.156, batch_steps=100, iterations=1200)
+PAPER_CRITIC_FOLLOWER = CriticConfig(max_steps=10_000)
+"""Our learned follower: the contextual actor-critic, pre-trained for 10,000 env steps (chosen
+with the leader's settings in benchmarks/tune_ours.py on seeds 0-9, without the exact solver; the
+leader stays ``LEADER_PPO``)."""
+LEADER_PG = PGConfig(lr=0.156, batch_steps=100, iterations=1200)
 """The paper's leader PG: lr 0.156, batches of 100 steps, 1200 iterations."""
 PAPER_LEADER_PPO = PPOConfig(lr=0.008, batch_steps=1000, iterations=500, entropy_coef=0.0)
 """The paper's leader PPO: lr 0.008, batches of 1000 steps, 500 iterations, no entropy bonus."""
@@ -23,6 +27,10 @@ PAPER_LEADER_PPO = PPOConfig(lr=0.008, batch_steps=1000, iterations=500, entropy
 SEARCH_FOLLOWER = SearchConfig()
 """The exhaustive reply search, run until every context is finished: a reference follower (exact
 for 2x2 games, cost exponential in the number of states), not the paper's learner."""
+CRITIC_FOLLOWER = CriticConfig(max_steps=10_000)
+"""Our learned follower: the contextual actor-critic, pre-trained for 10,000 env steps (chosen
+with the leader's settings in benchmarks/tune_ours.py on seeds 0-9, without the exact solver; the
+leader stays ``LEADER_PPO``)."""
 LEADER_PG = PGConfig(
     lr=0.156, batch_steps=100, iterations=1200, gamma=1.0, baseline="step", init_std=0.01
 )

@@ -7,7 +7,7 @@ Gaps and improvements are raw follower returns per step.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,7 +28,7 @@ class Verification:
 
     ``finetune_improvement`` is what the follower's own fine-tuning gained; ``best_responding``
     is True when the exact stationary gap is within ``tolerance`` (a measurement); ``steps`` are
-    the env steps the fine-tuning played.
+    the env steps the fine-tuning played; ``fine_tuned`` is the fine-tuned copy of the follower.
     """
 
     exact_gap: float
@@ -37,6 +37,7 @@ class Verification:
     best_responding: bool
     tolerance: float
     steps: StepCounter
+    fine_tuned: Follower = field(repr=False, compare=False)
 
     @property
     def passed(self) -> bool:
@@ -66,7 +67,7 @@ def verify(
     def count(episodes: int) -> None:
         steps.add_episodes(iterated, episodes)
 
-    improvement = kind.improvement(follower, iterated, config, table, iterations, rng, count)
+    improvement, tuned = kind.improvement(follower, iterated, config, table, iterations, rng, count)
     before = follower_policies_for(follower, iterated, table)
     gap = float(best_response_gap(iterated, table, before)[0]) / iterated.horizon
     time_aware = float(best_response_gap(iterated, table, before, "time_aware")[0])
@@ -77,6 +78,7 @@ def verify(
         best_responding=gap <= tolerance,
         tolerance=tolerance,
         steps=steps,
+        fine_tuned=tuned,
     )
 
 

@@ -22,6 +22,7 @@ from stackmeta_lite.display.plotting.games import (
 )
 from stackmeta_lite.display.plotting.learning import (
     benchmark,
+    budget_curve,
     exactness_curves,
     gap_heatmap,
     paired_steps,
@@ -62,6 +63,7 @@ __all__ = [
     "exactness_curves",
     "gap_heatmap",
     "benchmark",
+    "budget_curve",
     "paired_steps",
     "ORDER_LABELS",
     "CANNON_COLOURS",

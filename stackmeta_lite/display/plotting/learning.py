@@ -199,3 +199,30 @@ def paired_steps(pairs: pd.DataFrame, method: str, baseline: str) -> Figure:
     ax.legend(title="", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
     fig.tight_layout()
     return fig
+
+
+@styled
+def budget_curve(curve: pd.DataFrame) -> Figure:
+    """End-to-end runs against the follower's pre-training budget: left the share of runs at
+    the exact value with a verified follower (all games, and the worst game), right the median
+    and worst env steps to it (pre-training, leader and verification). ``curve``: one row per
+    (pretraining_steps, scoring) as benchmarks/bench_budget.py writes it."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(BOOK_WIDTH, 3.4), sharex=True)
+    for scoring, style in (("equilibrium", "-"), ("vs_exact", ":")):
+        rows = curve[curve["scoring"] == scoring]
+        x = rows["pretraining_steps"]
+        left.plot(x, rows["success_rate"], style, marker="o", label=f"all games ({scoring})")
+        left.plot(x, rows["worst_game_success"], style, marker="v", label=f"worst game ({scoring})")
+        if scoring == "equilibrium":
+            right.plot(x, rows["median_steps"], "-", marker="o", label="median")
+            right.plot(x, rows["max_steps"], "--", marker="^", label="worst")
+    left.set_ylabel("share of runs at the exact\nvalue, follower verified")
+    left.set_ylim(0, 1.02)
+    right.set_ylabel("env steps to it\n(paper's count)")
+    right.set_ylim(0, None)
+    for ax in (left, right):
+        ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v / 1000:.0f}k"))
+        ax.legend(frameon=False, fontsize=9)
+    fig.supxlabel("follower pre-training budget (env steps, paper's count)", fontsize=10)
+    fig.tight_layout()
+    return fig

@@ -8,6 +8,7 @@ exposes it as a greedy table over (state, context) observations (the ``Follower`
 - ``paper_pg``: the paper's follower, REINFORCE on a contextual policy (``PGConfig``), the
   meta methods' default;
 - ``gradient``: that gradient learner tuned (``GradientConfig``);
+- ``critic``: our learned follower, a contextual actor-critic (``CriticConfig``);
 - ``model``: the model-based reference (``ModelConfig``).
 
 A learner is chosen by the type of its config: ``KINDS[type(config)]`` says how to make it, how to
@@ -30,6 +31,12 @@ from stackmeta_lite.method.followers.base import (
     OnEpisodes,
     follower_policies_for,
 )
+from stackmeta_lite.method.followers.critic import (
+    CriticConfig,
+    fine_tune_critic,
+    new_actor_critic,
+    train_critic,
+)
 from stackmeta_lite.method.followers.gradient import (
     GradientConfig,
     fine_tune_gradient,
@@ -49,16 +56,16 @@ from stackmeta_lite.method.followers.search import (
     train_search,
 )
 
-FollowerConfig = SearchConfig | PGConfig | GradientConfig | ModelConfig
+FollowerConfig = SearchConfig | PGConfig | GradientConfig | CriticConfig | ModelConfig
 """Selects the follower learner (see ``KINDS``)."""
 
 Improvement = Callable[
     [Follower, IteratedGame, FollowerConfig, np.ndarray, int, np.random.Generator, OnEpisodes],
-    float,
+    tuple[float, Follower],
 ]
 """``improvement(follower, iterated, config, leader_table, iterations, rng, on_episodes)``: how
 much (raw, per episode) the verification's fine-tuning on one frozen leader table (1, S) raises
-the follower's return."""
+the follower's return, and the fine-tuned follower (a search returns the follower itself)."""
 
 
 @dataclass(frozen=True)
@@ -84,13 +91,13 @@ def _fine_tuned(fine_tune: Callable[..., Follower]) -> Improvement:
         after = expected_returns(
             iterated, leader_table, follower_policies_for(tuned, iterated, leader_table)
         )[1]
-        return float(after[0] - before[0])
+        return float(after[0] - before[0]), tuned
 
     return improvement
 
 
-def _searched(follower, iterated, _config, leader_table, iterations, _rng, on_episodes) -> float:
-    return search_improvement(follower, iterated, leader_table, iterations, on_episodes)
+def _searched(follower, iterated, _config, leader_table, iterations, _rng, on_episodes):
+    return search_improvement(follower, iterated, leader_table, iterations, on_episodes), follower
 
 
 KINDS: dict[type, FollowerKind] = {
@@ -102,6 +109,9 @@ KINDS: dict[type, FollowerKind] = {
     ),
     GradientConfig: FollowerKind(
         "tuned gradient", new_gradient_policy, train_gradient, _fine_tuned(fine_tune_gradient)
+    ),
+    CriticConfig: FollowerKind(
+        "actor-critic", new_actor_critic, train_critic, _fine_tuned(fine_tune_critic)
     ),
     ModelConfig: FollowerKind(
         "model-based reference", lambda it, _c: ModelFollower(it), train_model, _searched
@@ -120,6 +130,7 @@ def follower_kind(config: object) -> FollowerKind:
 
 __all__ = [
     "KINDS",
+    "CriticConfig",
     "Follower",
     "FollowerConfig",
     "FollowerKind",

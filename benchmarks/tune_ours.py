@@ -1,0 +1,69 @@
+"""Tune our method (``meta_ppo_ac``: the actor-critic follower, a PPO leader that plays the
+table it answered) on tuning seeds only (below 100), without the exact solver.
+
+Stage 1 is the follower's pre-training budget, stage 2 the leader's step size and number of
+updates at stage 1's choice, stage 3 the leader's step size again once a failed verification is
+repaired (``Method.repairs``: the method changed after stage 2). Every setting runs all 12 games on the same seeds. The score is
+what the method itself can see: the share of runs whose follower passes the paper's
+verification, then the mean final leader value against its own follower (raw payoff per step;
+values within ``VALUE_TOLERANCE`` of the stage's best count as equal), then the median env steps
+(paper convention, verification included) from which the leader's value stays at its final
+value (``experiments.tuning``). Run: python benchmarks/tune_ours.py --stage 1|2, or --choose
+to print each stage's choice (appends to stackmeta_lite/data/results/tune_ours.csv)
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import replace
+
+import pandas as pd
+
+from stackmeta_lite.common import data
+from stackmeta_lite.common.files import append_csv
+from stackmeta_lite.experiments.run import RunConfig
+from stackmeta_lite.experiments.sweep import run_sweep
+from stackmeta_lite.experiments.tuning import choose, own_view
+from stackmeta_lite.games.bimatrix import CANONICAL_GAMES
+from stackmeta_lite.method.presets import CRITIC_FOLLOWER, LEADER_PPO
+
+SEEDS = tuple(range(10))  # tuning seeds (below 100); headline numbers use 1000-1019
+OUT = data.RESULTS / "tune_ours.csv"
+STAGES = {
+    1: [{"follower": {"max_steps": steps}} for steps in (5_000, 10_000, 15_000, 20_000, 30_000)],
+    2: [
+        {"leader": {"lr": lr, "iterations": iterations}}
+        for lr in (0.008, 0.02, 0.05)
+        for iterations in (40, 80)
+    ],
+    3: [{"leader": {"lr": lr}} for lr in (0.008, 0.02, 0.05)],
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--stage", type=int, choices=sorted(STAGES))
+    parser.add_argument("--choose", action="store_true", help="print each stage's choice")
+    parser.add_argument("--follower-steps", type=int, default=CRITIC_FOLLOWER.max_steps)
+    args = parser.parse_args()
+    if args.choose:
+        for stage, rows in pd.read_csv(OUT).groupby("stage"):
+            print(f"stage {stage}: {choose(rows)['change']}")
+        return
+    follower = replace(CRITIC_FOLLOWER, max_steps=args.follower_steps)
+    for change in STAGES[args.stage]:
+        config = RunConfig(
+            follower=replace(follower, **change.get("follower", {})),
+            leader=replace(LEADER_PPO, **change.get("leader", {})),
+        )
+        start = time.perf_counter()
+        results = run_sweep(CANONICAL_GAMES, SEEDS, ["meta_ppo_ac"], config=config)
+        row = {"stage": args.stage, "change": repr(change), **own_view(results)}
+        row["wall_seconds"] = round(time.perf_counter() - start, 1)
+        append_csv(pd.DataFrame([row]), OUT)
+        print(row, flush=True)
+
+
+if __name__ == "__main__":
+    main()
