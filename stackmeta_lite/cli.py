@@ -138,6 +138,14 @@ def parser() -> argparse.ArgumentParser:
     bos.add_argument(
         "--seeds", type=_seeds, default=_seeds("0-3"), help="seeds (default 0-3), e.g. 0-9"
     )
+    bos.add_argument(
+        "--resets",
+        nargs="+",
+        metavar="RESET",
+        default=None,
+        help="when the follower's Q-table restarts: one or more of update (the paper's reset), "
+        "episode, never (default all three), e.g. update never",
+    )
     for sub in (solve, bench, bos):
         sub.add_argument(
             "--out",

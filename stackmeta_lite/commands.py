@@ -108,8 +108,9 @@ def benchmark(args: argparse.Namespace) -> pd.DataFrame:
 
 def bos(args: argparse.Namespace) -> pd.DataFrame:
     from stackmeta_lite.experiments.bos import battle_of_the_sexes
+    from stackmeta_lite.method.qlearn_opponent import RESETS
 
-    return battle_of_the_sexes(args.seeds)
+    return battle_of_the_sexes(args.seeds, args.resets or RESETS)
 
 
 def train(args: argparse.Namespace) -> pd.DataFrame:

@@ -150,6 +150,16 @@ def test_bos_writes_rounded_rewards(capsys):
     assert pd.read_csv(io.StringIO(text))["leader_reward"].between(0, 2).all()
 
 
+def test_bos_runs_the_resets_asked_for_and_refuses_others_by_name(capsys):
+    assert main(["bos", "--seeds", "0", "--resets", "update", "never"]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert list(table["follower"].unique()) == ["reset", "continuous"]
+    with pytest.raises(SystemExit) as exit_code:
+        main(["bos", "--seeds", "0", "--resets", "sometimes"])
+    assert exit_code.value.code == 2
+    assert "unknown reset 'sometimes'; allowed: update, episode, never" in capsys.readouterr().err
+
+
 def test_cli_solve_and_benchmark(tmp_path, capsys):
     assert main(["solve", "--games", "prisoners_dilemma"]) == 0
     out = capsys.readouterr().out

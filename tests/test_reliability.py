@@ -169,7 +169,6 @@ FLAGS = {
     "rewards(centred=)": lambda v: IteratedGame(PD).rewards(0, 0, centred=v),
     "steps_per_episode(with_queries=)": lambda v: IteratedGame(PD).steps_per_episode(v),
     "game_explorer(one_shot=)": lambda v: game_explorer(one_shot=v),
-    "battle_of_the_sexes_run(reset=)": lambda v: battle_of_the_sexes_run(0, v),
     "budget_for(ci=)": lambda v: budget_for("seller", v),
 }
 _not_flags = st.one_of(
@@ -551,6 +550,7 @@ EDGES = {  # entry point with one argument replaced: (call, argument name, bad v
         st.one_of(_TEXT, st.booleans(), st.floats(allow_nan=False)),
     ),
     "make_game(name)": (lambda v: make_game(v), "game name", _NOT_TEXT),
+    "battle_of_the_sexes_run(reset)": (lambda v: battle_of_the_sexes_run(0, v), "reset", _ANY),
 }
 
 

@@ -1,5 +1,6 @@
 """The paper's Appendix B: Battle of the Sexes with a nested-loop leader and a tabular Q-learning
-follower, whose Q-table is either reset between leader episodes or learns continuously.
+follower, whose Q-table is reset between leader updates (the paper's reset), reset every leader
+episode (a measured variant) or learns continuously.
 
 The one-shot game is the iterated game with horizon 1, so only the leader's answer for the start
 state matters. Leader rewards are raw payoffs: 2 at the Stackelberg outcome (coordinate on the
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from stackmeta_lite.common.validation import check_bool
+from stackmeta_lite.common.validation import check_choice
 from stackmeta_lite.games.bimatrix import BATTLE_OF_THE_SEXES, make_game
 from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.learners import torch_threads
@@ -21,18 +22,20 @@ from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.qlearning import QLearningConfig
 from stackmeta_lite.method.leader import train_table_leader
 from stackmeta_lite.method.presets import BOS_FOLLOWER, BOS_LEADER
-from stackmeta_lite.method.qlearn_opponent import QLearningOpponent
+from stackmeta_lite.method.qlearn_opponent import RESETS, QLearningOpponent
+
+FOLLOWERS = {"update": "reset", "episode": "episode reset", "never": "continuous"}
+"""The ``follower`` label of each ``reset`` choice of ``QLearningOpponent``."""
 
 
 def battle_of_the_sexes_run(
     seed: int,
-    reset: bool,
+    reset: str = "update",
     leader: PGConfig = BOS_LEADER,
     follower: QLearningConfig = BOS_FOLLOWER,
 ) -> pd.DataFrame:
     """One seed of one variant: a row per leader update with the batch's mean leader reward and
-    the leader's greedy action (0 = its own choice)."""
-    check_bool("reset", reset)
+    the leader's greedy action (0 = its own choice); ``reset`` is one of ``RESETS``."""
     iterated = IteratedGame(make_game(BATTLE_OF_THE_SEXES), horizon=1)
     respond = QLearningOpponent(iterated, follower, np.random.default_rng(seed), reset=reset)
     with torch_threads(1):
@@ -40,7 +43,7 @@ def battle_of_the_sexes_run(
     return pd.DataFrame(
         {
             "seed": seed,
-            "follower": "reset" if reset else "continuous",
+            "follower": FOLLOWERS[reset],
             "update": np.arange(1, len(run.tables) + 1),
             # float32 batch means: 6 decimals keep their digits and drop the float32 noise
             "leader_reward": np.round(np.array(run.batch_returns) + iterated.game.offset, 6),
@@ -49,14 +52,18 @@ def battle_of_the_sexes_run(
     )
 
 
-def battle_of_the_sexes(seeds: Iterable[int] = range(4), **configs) -> pd.DataFrame:
-    """Both variants (Q-table reset and continuous) for every seed, as one tidy table."""
+def battle_of_the_sexes(
+    seeds: Iterable[int] = range(4), resets: Iterable[str] = RESETS, **configs
+) -> pd.DataFrame:
+    """The variants ``resets`` (one or more of ``RESETS``, default all) for every seed, as one
+    tidy table."""
+    resets = [resets] if isinstance(resets, str) else list(resets)
+    for reset in resets:
+        check_choice("reset", reset, RESETS)
+    if len(set(resets)) != len(resets):
+        raise ValueError(f"resets must be distinct, got {resets}")
     return pd.concat(
-        [
-            battle_of_the_sexes_run(seed, reset, **configs)
-            for reset in (True, False)
-            for seed in seeds
-        ],
+        [battle_of_the_sexes_run(seed, reset, **configs) for reset in resets for seed in seeds],
         ignore_index=True,
     )
 
