@@ -8,7 +8,8 @@ from pathlib import Path
 from stackmeta_lite import __version__, commands
 from stackmeta_lite.commands import PROG
 from stackmeta_lite.common.validation import parse_seeds
-from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, game_names
+from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, BimatrixGame, game_names
+from stackmeta_lite.games.game_file import read_game
 
 DESCRIPTION = """\
 Meta-RL for Stackelberg learning in iterated matrix games (Gerstgrasser & Parkes), small.
@@ -17,6 +18,7 @@ examples:
   stackmeta-lite solve --games prisoners_dilemma,chicken --horizon 10
   stackmeta-lite benchmark --games all --seeds 1000-1019 --runs runs/ --out results.csv
   stackmeta-lite train --game prisoners_dilemma --seed 0 --out pair.pt
+  stackmeta-lite solve --game-file my_game.json
   stackmeta-lite evaluate pair.pt
 
 Bad arguments exit with status 2 and a message naming the bad value; a sweep with failed
@@ -63,6 +65,32 @@ def _one_game(text: str) -> str:
     return _games(text)[0]
 
 
+def _game_file(text: str) -> BimatrixGame:
+    """The game of a JSON payoff file (``games.game_file``), read before any computing."""
+    try:
+        return read_game(text)
+    except (OSError, ValueError) as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _game_options(
+    sub: argparse.ArgumentParser, name: str, required: bool = False, **option: object
+) -> None:
+    """``--<name>`` (catalog names) or ``--game-file`` (your own game), not both; both set
+    ``args.<name>``: one game for ``--game``, a list for ``--games``."""
+    group = sub.add_mutually_exclusive_group(required=required)
+    group.add_argument(f"--{name}", **option)
+    group.add_argument(
+        "--game-file",
+        dest=name,
+        type=_game_file if name == "game" else lambda text: [_game_file(text)],
+        default=argparse.SUPPRESS,
+        metavar="PATH",
+        help='your own game instead: a JSON file {"name": ..., "leader_payoffs": [[...]], '
+        '"follower_payoffs": [[...]]}, rows the leader\'s actions, e.g. my_game.json',
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line parser."""
     from stackmeta_lite.experiments.backends import BACKENDS
@@ -81,7 +109,7 @@ def parser() -> argparse.ArgumentParser:
 
     games_help = "comma-separated game names or 'all' (default all 12), e.g. hero,chicken"
     solve = command("solve", commands.solve, "exact Stackelberg values of iterated games")
-    solve.add_argument("--games", type=_games, default=list(CANONICAL_GAMES), help=games_help)
+    _game_options(solve, "games", type=_games, default=list(CANONICAL_GAMES), help=games_help)
     solve.add_argument(
         "--horizon", type=_positive, default=10, help="steps per episode (default 10), e.g. 20"
     )
@@ -90,7 +118,7 @@ def parser() -> argparse.ArgumentParser:
         commands.benchmark,
         "train methods on games and seeds, one row per leader update",
     )
-    bench.add_argument("--games", type=_games, default=list(CANONICAL_GAMES), help=games_help)
+    _game_options(bench, "games", type=_games, default=list(CANONICAL_GAMES), help=games_help)
     bench.add_argument(
         "--seeds",
         type=_seeds,
@@ -156,8 +184,8 @@ def parser() -> argparse.ArgumentParser:
     train = command(
         "train", commands.train, "train one (follower, leader) pair and save it to a checkpoint"
     )
-    train.add_argument(
-        "--game", type=_one_game, required=True, help="game name, e.g. prisoners_dilemma"
+    _game_options(
+        train, "game", type=_one_game, required=True, help="game name, e.g. prisoners_dilemma"
     )
     train.add_argument("--seed", type=_seed, default=0, help="seed >= 0 (default 0), e.g. 3")
     train.add_argument(

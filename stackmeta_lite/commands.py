@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from stackmeta_lite.games.bimatrix import make_game
-
 if TYPE_CHECKING:
     from stackmeta_lite.games.iterated import IteratedGame
 
@@ -24,7 +22,7 @@ def solve(args: argparse.Namespace) -> pd.DataFrame:
     from stackmeta_lite.games.solver import FOLLOWER_CLASSES, check_solvable, solve_iterated
     from stackmeta_lite.games.ties import TIE_RULES
 
-    games = [IteratedGame(make_game(name), args.horizon) for name in args.games]
+    games = [IteratedGame(game, args.horizon) for game in args.games]  # names or games
     for iterated in games:  # refuse too large problems before solving any
         for follower_class in FOLLOWER_CLASSES:
             check_solvable(iterated, iterated.n_contexts, follower_class)
@@ -116,14 +114,14 @@ def bos(args: argparse.Namespace) -> pd.DataFrame:
 def train(args: argparse.Namespace) -> pd.DataFrame:
     from stackmeta_lite.experiments.checkpoint import save_pair
     from stackmeta_lite.games.iterated import IteratedGame
-    from stackmeta_lite.games.solver import check_solvable
+    from stackmeta_lite.games.solver import check_measurable
     from stackmeta_lite.learners import torch_threads
     from stackmeta_lite.method.leader import train_leader
     from stackmeta_lite.method.presets import LEADER_PPO, PAPER_FOLLOWER_PG
     from stackmeta_lite.method.pretrain import pretrain_follower
 
-    iterated = IteratedGame(make_game(args.game), args.horizon)
-    check_solvable(iterated, iterated.n_contexts, "stationary")  # the evaluation, before training
+    iterated = IteratedGame(args.game, args.horizon)  # a name or a game
+    check_measurable(iterated, "training a pair")  # pre-training and evaluate measure exactly
     with torch_threads(1):
         follower = pretrain_follower(iterated, PAPER_FOLLOWER_PG, args.seed).follower
         leader = train_leader(iterated, follower.greedy(), LEADER_PPO, args.seed)

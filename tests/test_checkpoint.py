@@ -1,9 +1,12 @@
+import json
+
 import numpy as np
 import pytest
 import torch
 
 from stackmeta_lite.experiments.checkpoint import load_pair, save_pair
 from stackmeta_lite.games.bimatrix import BimatrixGame, make_game
+from stackmeta_lite.games.game_file import game_from_dict, game_to_dict
 from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.policy import CategoricalPolicy
@@ -157,3 +160,21 @@ def test_an_interrupted_save_keeps_the_previous_pair(tmp_path, trained, monkeypa
     with pytest.raises(KeyboardInterrupt):
         save_pair(path, PD, trained[1], TABLE)
     assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["pair.pt"]
+
+
+def test_a_custom_game_round_trips_whole(tmp_path):
+    game = BimatrixGame(
+        [[1, 5], [2, 0], [4, 4]],
+        [[0, 1], [3, 2], [1, 0]],
+        name="my market",
+        leader_actions=("low", "middle", "high"),
+        follower_actions=("buy", "wait"),
+        offset=1.5,
+    )
+    assert game_from_dict(json.loads(json.dumps(game_to_dict(game)))) == game  # the file format
+    iterated = IteratedGame(game, horizon=4)
+    follower = pretrain_follower(iterated, PGConfig(iterations=2, batch_steps=30), seed=0).follower
+    save_pair(tmp_path / "pair.pt", iterated, follower, np.array([2, 0, 1, 0, 1, 2, 0]))
+    loaded, _, table = load_pair(tmp_path / "pair.pt")
+    assert loaded == iterated and loaded.game.follower_actions == ("buy", "wait")
+    np.testing.assert_array_equal(table, [2, 0, 1, 0, 1, 2, 0])

@@ -1,5 +1,6 @@
 import argparse
 import io
+import json
 import re
 import subprocess
 import sys
@@ -12,6 +13,8 @@ from stackmeta_lite.experiments import sweep
 from stackmeta_lite.experiments.checkpoint import load_pair
 from stackmeta_lite.experiments.summaries import run_summary
 from stackmeta_lite.games import solver
+from stackmeta_lite.games.bigger import BIGGER_GAMES
+from stackmeta_lite.games.game_file import game_to_dict
 
 
 def _fails(argv, capsys, code=2):
@@ -206,3 +209,94 @@ def test_help_and_version_do_not_load_torch():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "meta_ppo" in done.stdout and "stackmeta-lite" in done.stdout
+
+
+def _game_file(path, **game):
+    path.write_text(json.dumps(game))
+    return str(path)
+
+
+def test_solve_reads_your_own_game_from_a_file(tmp_path, capsys):
+    mine = _game_file(
+        tmp_path / "mine.json",
+        name="my_dilemma",
+        leader_payoffs=[[3, 1], [4, 2]],
+        follower_payoffs=[[3, 4], [1, 2]],
+    )
+    assert main(["solve", "--game-file", mine, "--horizon", "3"]) == 0
+    own = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"leader_table": str})
+    assert main(["solve", "--games", "prisoners_dilemma", "--horizon", "3"]) == 0
+    catalog = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"leader_table": str})
+    assert set(own["game"]) == {"my_dilemma"}
+    pd.testing.assert_frame_equal(own.drop(columns="game"), catalog.drop(columns="game"))
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "no game file at {path}"),
+        ("{not json", "game file {path} is not readable JSON"),
+        ("[[3, 1], [4, 2]]", r"game file {path}: a game must be an object with the keys"),
+        ('{"name": "x", "leader_payoffs": [[1]]}', r"missing \['follower_payoffs'\]"),
+        (
+            '{"name": "x", "leader": [[1]], "leader_payoffs": [[1]], "follower_payoffs": [[1]]}',
+            r"unknown \['leader'\]",
+        ),
+        (
+            '{"name": "x", "leader_payoffs": [[1, 2], [3]], "follower_payoffs": [[1]]}',
+            r"leader payoffs must be a 2-D array of numbers, got \[\[1, 2\], \[3\]\]",
+        ),
+        (
+            '{"name": "x", "leader_payoffs": [[1, 2]], "follower_payoffs": [[1], [2]]}',
+            r"leader payoffs have shape \(1, 2\) but follower payoffs have shape \(2, 1\)",
+        ),
+        (
+            '{"name": "x", "leader_payoffs": [["a"]], "follower_payoffs": [[1]]}',
+            r"must be a 2-D array of numbers \(real: no strings.*'a'",
+        ),
+    ],
+)
+def test_a_bad_game_file_is_refused_by_name_before_computing(
+    tmp_path, capsys, monkeypatch, content, message
+):
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("computed before reading the game file")
+
+    monkeypatch.setattr(solver, "solve_iterated", must_not_run)
+    monkeypatch.setattr(sweep, "run_sweep", must_not_run)
+    path = tmp_path / "game.json"
+    if content is not None:
+        path.write_text(content)
+    message = message.format(path=re.escape(str(path)))
+    for argv in (["solve"], ["benchmark"], ["train", "--out", str(tmp_path / "p.pt")]):
+        err = _fails([*argv, "--game-file", str(path)], capsys)
+        assert "argument --game-file: " in err and str(path) in err and re.search(message, err)
+
+
+def test_a_game_file_replaces_the_game_names_and_a_3x3_game_is_refused_before_training(
+    tmp_path, capsys
+):
+    path = _game_file(tmp_path / "inspection.json", **game_to_dict(BIGGER_GAMES["inspection"]))
+    err = _fails(["benchmark", "--game-file", path, "--games", "hero"], capsys)
+    assert "argument --games: not allowed with argument --game-file" in err
+    err = _fails(["train", "--out", str(tmp_path / "p.pt")], capsys)
+    assert "one of the arguments --game --game-file is required" in err
+    err = _fails(["benchmark", "--game-file", path, "--seeds", "0", "--backend", "serial"], capsys)
+    assert "a run on 'inspection'" in err and "MAX_SOLVER_BYTES = 1,024 MiB" in err
+    err = _fails(["train", "--game-file", path, "--out", str(tmp_path / "p.pt")], capsys)
+    assert "training a pair on 'inspection'" in err and "MAX_SOLVER_BYTES" in err
+    assert not (tmp_path / "p.pt").exists()
+
+
+def test_train_saves_your_own_game_in_the_pair(tmp_path, capsys):
+    game = _game_file(
+        tmp_path / "mine.json",
+        name="my_dilemma",
+        leader_payoffs=[[3, 1], [4, 2]],
+        follower_payoffs=[[3, 4], [1, 2]],
+    )
+    path = tmp_path / "pair.pt"
+    assert main(["train", "--game-file", game, "--out", str(path)]) == 0
+    trained = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"leader_table": str})
+    assert trained["game"].item() == "my_dilemma" and trained["optimum"].item() == 3.1
+    assert load_pair(path)[0].game.name == "my_dilemma"

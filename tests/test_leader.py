@@ -153,3 +153,14 @@ def test_faithful_leader_is_reproducible_per_seed(method):
     assert a.batch_returns == b.batch_returns and a.steps == b.steps
     np.testing.assert_array_equal(a.tables, b.tables)
     assert a.batch_returns != c.batch_returns
+
+
+def test_a_dqn_leader_too_large_for_memory_is_refused_before_allocating():
+    iterated = IteratedGame(make_game("prisoners_dilemma"))
+    greedy = np.zeros(iterated.n_follower_observations, int)
+    limit = r"the DQN leader's query tree \(31 nodes .* the limit is MAX_TABLE_BYTES = 1 GiB"
+    huge = DQNConfig(batch_size=10**8)  # one-hot batches of 10**8 x 31 floats: 11.5 GiB
+    with pytest.raises(ValueError, match=limit):
+        train_leader(iterated, greedy, huge)
+    with pytest.raises(ValueError, match=limit):
+        train_table_leader(iterated, greedy_follower_response(iterated, greedy), huge)

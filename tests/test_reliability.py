@@ -50,7 +50,7 @@ from stackmeta_lite.games.one_shot import (
 from stackmeta_lite.games.solver import best_response_gap, best_responses, solve_iterated
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
-from stackmeta_lite.method.followers import GreedyFollower
+from stackmeta_lite.method.followers import GreedyFollower, ReplySearch
 from stackmeta_lite.method.leader import train_leader
 from stackmeta_lite.method.presets import LEADER_PPO, SEARCH_FOLLOWER
 from stackmeta_lite.method.pretrain import pretrain_follower
@@ -265,12 +265,17 @@ def _stepped(env, actions):
             "the directory missing does not exist",
         ),
         (
+            lambda: ReplySearch(IteratedGame(BimatrixGame(np.eye(3), np.eye(3)))),
+            ValueError,
+            r"reply search's returns table \(59,049 contexts x 59,049 replies .* 26.0 GiB.*"
+            "MAX_TABLE_BYTES",
+        ),
+        (  # the exact gaps it measures are larger still: refused before the learner is made
             lambda: pretrain_follower(
                 IteratedGame(BimatrixGame(np.eye(3), np.eye(3))), SEARCH_FOLLOWER, 0
             ),
             ValueError,
-            r"reply search's returns table \(59,049 contexts x 59,049 replies .* 26.0 GiB.*"
-            "MAX_TABLE_BYTES",
+            r"pre-training a follower on 'custom' .* 59,049 leader tables.*MAX_SOLVER_BYTES",
         ),
         (
             lambda: IteratedGame(BimatrixGame(np.eye(2, 6), np.eye(2, 6))).follower_tables(),

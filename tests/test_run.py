@@ -4,11 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stackmeta_lite.experiments.run import RunConfig, run
+from stackmeta_lite.experiments.run import RunConfig, check_run, run
 from stackmeta_lite.experiments.scoring import add_optima, value_vs_exact
 from stackmeta_lite.experiments.summaries import SCORINGS, changes_only, steps_to_optimum
 from stackmeta_lite.experiments.sweep import run_sweep
-from stackmeta_lite.games.bimatrix import make_game
+from stackmeta_lite.games.bigger import BIGGER_GAMES
+from stackmeta_lite.games.bimatrix import from_cells, make_game
 from stackmeta_lite.games.iterated import IteratedGame, expected_returns
 from stackmeta_lite.games.solver import (
     GAP_TOLERANCE,
@@ -19,10 +20,17 @@ from stackmeta_lite.games.solver import (
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
 from stackmeta_lite.method.leader import greedy_follower_response, train_leader, train_table_leader
+from stackmeta_lite.method.presets import PAPER_FOLLOWER_PG
 from stackmeta_lite.method.pretrain import pretrain_follower
 from stackmeta_lite.method.qlearn_opponent import QLearningOpponent
 
 QUICK_BASELINE = RunConfig(leader=PPOConfig(batch_steps=150, iterations=15))
+QUICK_META_PPO = RunConfig(
+    follower=PGConfig(lr=0.05, batch_steps=15, iterations=3, gamma=0.9, baseline="step"),
+    leader=PPOConfig(batch_steps=30, iterations=2, epochs=2),
+    verify_iterations=1,
+)
+PD_CELLS = ((3, 3), (1, 4), (4, 1), (2, 2))
 QUICK_META_PG = RunConfig(
     follower=PGConfig(lr=0.05, iterations=60, gamma=0.9, baseline="step"),
     leader=PGConfig(lr=0.156, iterations=200, gamma=1.0, baseline="step", init_std=0.01),
@@ -194,3 +202,34 @@ def test_a_failed_verification_is_repaired_by_training_the_leader_again():
 def test_methods_without_repairs_never_train_the_leader_twice():
     rows = run("deadlock", 1004, "meta_ppo", RunConfig(leader=PPOConfig(iterations=5)))
     assert len(rows) == 5 and (rows["repairs"] == 0).all()
+
+
+@pytest.mark.parametrize("method", ["meta_ppo", "ppo_qlearn"])
+def test_a_custom_game_runs_like_the_catalog_game_of_its_payoffs(method):
+    """A game of your own is run by the same code: the prisoners' dilemma's payoffs under
+    another name give the catalog game's numbers, seed for seed, under that name."""
+    config = QUICK_META_PPO if method == "meta_ppo" else RunConfig(leader=PPOConfig(iterations=2))
+    mine = run(from_cells("my_dilemma", PD_CELLS), 1, method, config)
+    catalog = run("prisoners_dilemma", 1, method, config)
+    assert set(mine["game"]) == {"my_dilemma"} and set(catalog["game"]) == {"prisoners_dilemma"}
+    pd.testing.assert_frame_equal(mine.drop(columns="game"), catalog.drop(columns="game"))
+    spec = check_run(from_cells("prisoners_dilemma", PD_CELLS), 1, method, config)
+    assert spec.key == ("prisoners_dilemma", 1, method)  # the catalog game, however made
+
+
+@pytest.mark.parametrize("method", ["search_ppo", "meta_ppo", "meta_dqn", "ppo_qlearn"])
+def test_a_game_too_large_to_score_is_refused_before_training_naming_the_limit(method):
+    inspection = BIGGER_GAMES["inspection"]  # 3x3: 59,049 leader tables, as many replies
+    limit = r"a run on 'inspection' .*59,049 leader tables.*the limit is MAX_SOLVER_BYTES"
+    with pytest.raises(ValueError, match=limit):
+        run(inspection, 0, method)  # the paper's follower would pre-train for minutes first
+    with pytest.raises(ValueError, match=limit):
+        run_sweep([inspection], [0], [method], backend="serial")
+    limit = r"pre-training a follower on 'inspection' .*MAX_SOLVER_BYTES"
+    with pytest.raises(ValueError, match=limit):
+        pretrain_follower(IteratedGame(inspection), PAPER_FOLLOWER_PG)
+
+
+def test_a_game_must_be_a_name_or_a_bimatrix_game():
+    with pytest.raises(ValueError, match=r"a game must be a game's name or a BimatrixGame, got 3"):
+        run(3, 0)

@@ -14,6 +14,7 @@ from stackmeta_lite.experiments import sweep
 from stackmeta_lite.experiments.run import RunConfig, run, run_spec
 from stackmeta_lite.experiments.store import RunStore
 from stackmeta_lite.experiments.sweep import SweepError, run_sweep
+from stackmeta_lite.games.bimatrix import from_cells, game_key
 from stackmeta_lite.learners.dqn import DQNConfig
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
@@ -24,6 +25,8 @@ TINY = RunConfig(
     verify_iterations=1,
 )
 """A few seconds of real training per run: enough to exercise the sweep machinery."""
+PD_CELLS = ((3, 3), (1, 4), (4, 1), (2, 2))
+HERO_CELLS = ((1, 1), (3, 4), (4, 3), (2, 2))
 
 
 def test_an_interrupted_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
@@ -240,3 +243,33 @@ def test_append_csv_keeps_earlier_records_and_adds_new_ones(tmp_path):
     table = pd.read_csv(path)
     assert table["stage"].tolist() == [1, 2, 2]
     assert table["score"].tolist() == [0.5, 0.7, 0.9]
+
+
+def test_two_custom_games_of_one_name_never_share_a_run_file(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(sweep, "run_spec", _failing_on_seed(None, calls))
+    dilemma, hero = from_cells("custom", PD_CELLS), from_cells("custom", HERO_CELLS)
+    first = run_sweep([dilemma], [0], config=TINY, backend="serial", store=tmp_path)
+    second = run_sweep([hero], [0], config=TINY, backend="serial", store=tmp_path)
+    assert len(calls) == 2  # the second game was trained, not read from the first's file
+    assert set(first["game"]) == set(second["game"]) == {"custom"}
+    assert first["optimum"].iloc[0] == 3.1 and second["optimum"].iloc[0] == 4.0
+    paths = [tmp_path / f"{game_key(game)}__0__meta_ppo.json" for game in (dilemma, hero)]
+    assert paths[0] != paths[1] and all(path.is_file() for path in paths)
+    equal = from_cells("custom", PD_CELLS)
+    again = run_sweep([equal], [0], config=TINY, backend="serial", store=tmp_path)
+    assert len(calls) == 2  # an equal game made anew resumes from its file
+    pd.testing.assert_frame_equal(again, first)
+    paths[1].write_bytes(paths[0].read_bytes())  # one game's run copied over the other's
+    with pytest.raises(ValueError, match=f"run file {paths[1]} does not hold this run"):
+        run_sweep([hero], [0], config=TINY, backend="serial", store=tmp_path)
+    both = "the BimatrixGame 'custom' and the BimatrixGame 'custom' are different games both named"
+    with pytest.raises(ValueError, match=both):
+        run_sweep([dilemma, hero], [0], config=TINY, backend="serial")
+
+
+def test_custom_games_cross_the_process_pool():
+    games = [from_cells("my_dilemma", PD_CELLS), "hero"]
+    parallel = run_sweep(games, [0], config=TINY, workers=2, progress=False)
+    pd.testing.assert_frame_equal(parallel, run_sweep(games, [0], config=TINY, backend="serial"))
+    assert list(parallel["game"].unique()) == ["my_dilemma", "hero"]

@@ -16,7 +16,7 @@ import torch
 
 from stackmeta_lite.common.files import atomic_file
 from stackmeta_lite.common.validation import check_action_array, check_type
-from stackmeta_lite.games.bimatrix import BimatrixGame
+from stackmeta_lite.games.game_file import game_from_dict, game_to_dict
 from stackmeta_lite.games.iterated import IteratedGame, check_iterated
 from stackmeta_lite.learners.policy import CategoricalPolicy
 from stackmeta_lite.method.followers import Follower, GreedyFollower
@@ -48,17 +48,9 @@ def save_pair(
     table = iterated.check_leader_tables(np.asarray(leader_table))
     if table.shape != (iterated.n_states,):
         raise ValueError(f"leader table must have shape ({iterated.n_states},), got {table.shape}")
-    game = iterated.game
     data = {
         "format": FORMAT,
-        "game": {
-            "name": game.name,
-            "leader_payoffs": game.leader_payoffs.tolist(),
-            "follower_payoffs": game.follower_payoffs.tolist(),
-            "leader_actions": list(game.leader_actions),
-            "follower_actions": list(game.follower_actions),
-            "offset": game.offset,
-        },
+        "game": game_to_dict(iterated.game),
         "horizon": iterated.horizon,
         "follower": weights,
         "leader_table": table.tolist(),
@@ -90,16 +82,7 @@ def load_pair(path: str | Path) -> tuple[IteratedGame, Follower, np.ndarray]:
     if data["format"] != FORMAT:
         raise ValueError(f"checkpoint {path} has format {data['format']!r}; expected {FORMAT}")
     try:
-        spec = data["game"]
-        game = BimatrixGame(
-            np.array(spec["leader_payoffs"]),
-            np.array(spec["follower_payoffs"]),
-            name=spec["name"],
-            leader_actions=tuple(spec["leader_actions"]),
-            follower_actions=tuple(spec["follower_actions"]),
-            offset=spec["offset"],
-        )
-        iterated = IteratedGame(game, data["horizon"])
+        iterated = IteratedGame(game_from_dict(data["game"]), data["horizon"])
         follower = _check_weights(data["follower"], iterated, "follower")
         table = iterated.check_leader_tables(np.array(data["leader_table"]))
         if table.shape != (iterated.n_states,):

@@ -16,9 +16,10 @@ import pandas as pd
 
 from stackmeta_lite.common.validation import check_positive_int, check_type
 from stackmeta_lite.experiments.scoring import add_optima, rows
-from stackmeta_lite.games.bimatrix import game_name, make_game
+from stackmeta_lite.experiments.store import RunKey
+from stackmeta_lite.games.bimatrix import BimatrixGame, game_key, resolve_game
 from stackmeta_lite.games.iterated import IteratedGame, StepCounter
-from stackmeta_lite.games.solver import GAP_TOLERANCE
+from stackmeta_lite.games.solver import GAP_TOLERANCE, check_measurable
 from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.learners.qlearning import QLearningConfig
 from stackmeta_lite.method.followers import KINDS, FollowerConfig
@@ -89,35 +90,48 @@ DEFAULT_RUN = RunConfig()
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One run of a sweep: what to train, and with which config."""
+    """One run of a sweep: what to train, and with which config. A game's name is resolved to
+    the catalog game (``resolve_game``); a spec pickles whole, custom game included."""
 
-    game: str
+    game: BimatrixGame | str
     seed: int
     method: str
     config: RunConfig = DEFAULT_RUN
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "game", resolve_game(self.game))
+
     @property
-    def key(self) -> tuple[str, int, str]:
-        return self.game, self.seed, self.method
+    def key(self) -> RunKey:
+        """(game key, seed, method): a catalog game by its name, any other game by its name and
+        a hash of its payoffs (``game_key``)."""
+        return game_key(self.game), self.seed, self.method
 
 
-def check_run(game: str, seed: int, method: str, config: RunConfig | None = None) -> RunSpec:
-    """The run, checked before training: a known game (aliases resolved) and method, a seed in
-    [0, 2**64) and a config that fits the method."""
-    game = game_name(game)
+def check_run(
+    game: str | BimatrixGame, seed: int, method: str, config: RunConfig | None = None
+) -> RunSpec:
+    """The run, checked before training: a known game (aliases resolved) or a ``BimatrixGame``
+    small enough for the exact scoring, a known method, a seed in [0, 2**64) and a config that
+    fits the method."""
+    game = resolve_game(game)
     chosen = method_named(method)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**64:
         raise ValueError(f"seed must be an integer >= 0, got {seed!r} (and below 2**64)")
     config = RunConfig() if config is None else config
     check_type("config", config, RunConfig, "a RunConfig, e.g. RunConfig(horizon=10)")
     config.leader_config(chosen)
+    # Every method is scored exactly: a game too large for that is refused before any training
+    # (each learner also checks its own tables before allocating them).
+    check_measurable(IteratedGame(game, config.horizon), "a run")
     return RunSpec(game, int(seed), method, config)
 
 
 def run(
-    game: str, seed: int, method: str = "meta_ppo", config: RunConfig = DEFAULT_RUN
+    game: str | BimatrixGame, seed: int, method: str = "meta_ppo", config: RunConfig = DEFAULT_RUN
 ) -> pd.DataFrame:
-    """One run as a tidy table, one row per leader update (see ``experiments.scoring``)."""
+    """One run as a tidy table, one row per leader update (see ``experiments.scoring``); the
+    ``game`` column holds the game's name."""
     spec = check_run(game, seed, method, config)
     with torch_threads(1):
         return run_spec(spec)
@@ -125,11 +139,11 @@ def run(
 
 def run_spec(spec: RunSpec) -> pd.DataFrame:
     """One checked run (see ``check_run``) as a tidy table."""
-    iterated = IteratedGame(make_game(spec.game), spec.config.horizon)
+    iterated = IteratedGame(spec.game, spec.config.horizon)
     table = run_game(iterated, spec.seed, method_named(spec.method), spec.config)
     table.insert(0, "method", spec.method)
     table.insert(0, "seed", spec.seed)
-    table.insert(0, "game", spec.game)
+    table.insert(0, "game", spec.game.name)
     return table
 
 

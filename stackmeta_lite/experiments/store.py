@@ -19,7 +19,8 @@ from stackmeta_lite.common.files import writable_directory, write_atomic
 from stackmeta_lite.common.provenance import provenance
 
 RunKey = tuple[str, int, str]
-"""(game, seed, method)."""
+"""(game key, seed, method): a catalog game's name, any other game's name and payoff hash
+(``games.bimatrix.game_key``), so two different games called "custom" never share a run file."""
 
 
 class RunStore:

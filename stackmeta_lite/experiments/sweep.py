@@ -16,7 +16,7 @@ from stackmeta_lite.common.validation import check_bool, check_choice
 from stackmeta_lite.experiments.backends import BACKENDS, outcomes
 from stackmeta_lite.experiments.run import DEFAULT_RUN, RunConfig, RunSpec, check_run, run_spec
 from stackmeta_lite.experiments.store import RunStore
-from stackmeta_lite.games.bimatrix import game_names, make_game
+from stackmeta_lite.games.bimatrix import BimatrixGame, resolve_games
 from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.method.followers import FollowerConfig
@@ -37,7 +37,7 @@ def _run_star(spec: RunSpec) -> tuple[pd.DataFrame | None, str, str]:
 def _pretrain_job(args: tuple) -> PretrainResult:
     game, seed, config, record_every = args
     with torch_threads(1):
-        return pretrain_follower(IteratedGame(make_game(game)), config, seed, record_every)
+        return pretrain_follower(IteratedGame(game), config, seed, record_every)
 
 
 def _seed_list(seeds: Iterable[int]) -> list[int]:
@@ -48,7 +48,7 @@ def _seed_list(seeds: Iterable[int]) -> list[int]:
 
 
 def pretrain_sweep(
-    games: Sequence[str],
+    games: Sequence[str | BimatrixGame],
     seeds: Iterable[int],
     config: FollowerConfig = PAPER_FOLLOWER_PG,
     record_every: int | None = None,
@@ -56,17 +56,19 @@ def pretrain_sweep(
 ) -> tuple[pd.DataFrame, dict[tuple[str, int], PretrainResult]]:
     """Meta pre-training of every (game, seed) on local cores: the learning curves as one tidy
     table (game, seed, steps in both conventions, tables exact, mean best-response gap per step,
-    measured every ``record_every`` steps and at the end) and the results, keyed by (game, seed)."""
+    measured every ``record_every`` steps and at the end) and the results, keyed by (game name,
+    seed). Games are names or ``BimatrixGame`` objects, each name once."""
     check_workers(workers)
     seeds = _seed_list(seeds)
     specs = [
         check_run(game, seed, "meta_ppo", RunConfig(follower=config))
-        for game in game_names(games)
+        for game in resolve_games(games)
         for seed in seeds
     ]
     jobs = [(spec.game, spec.seed, config, record_every) for spec in specs]
+    keys = [(spec.game.name, spec.seed) for spec in specs]
     with worker_pool(workers, max(len(jobs), 1)) as pool:
-        results = dict(zip([job[:2] for job in jobs], pool.map(_pretrain_job, jobs), strict=True))
+        results = dict(zip(keys, pool.map(_pretrain_job, jobs), strict=True))
     history = pd.DataFrame(
         [
             {"game": game, "seed": seed, **row}
@@ -91,7 +93,7 @@ class SweepError(RuntimeError):
 
 
 def run_sweep(
-    games: Sequence[str],
+    games: Sequence[str | BimatrixGame],
     seeds: Iterable[int],
     methods: Sequence[str] = ("meta_ppo",),
     config: RunConfig = DEFAULT_RUN,
@@ -101,9 +103,10 @@ def run_sweep(
     store: str | Path | None = None,
 ) -> pd.DataFrame:
     """All (game, seed, method) runs, in parallel on local cores (``processes``), in this
-    process (``serial``) or on a Ray cluster (``ray``, needs the ``ray`` extra).
+    process (``serial``) or on a Ray cluster (``ray``, needs the ``ray`` extra). Games are names
+    or ``BimatrixGame`` objects, each name once (the ``game`` column holds the name).
 
-    Every run is validated before any training. With ``store`` (a directory, see
+    Every run is validated before any training, its size included. With ``store`` (a directory, see
     ``results.RunStore``) each run is saved as it finishes and a rerun skips the finished ones.
     A failing run does not stop the others: at the end ``SweepError`` names each failed run and
     its error and carries the finished runs' table.
@@ -112,7 +115,7 @@ def run_sweep(
     check_workers(workers)
     if progress is not None:
         check_bool("progress", progress)
-    games = game_names(games)  # old spellings resolved: one game, one name
+    games = resolve_games(games)  # old spellings resolved: one game, one name
     if isinstance(methods, str):  # would be read letter by letter
         raise ValueError(f"methods must be a list of names such as [{methods!r}], got {methods!r}")
     seeds = _seed_list(seeds)  # iterated once per game and method
@@ -130,7 +133,9 @@ def run_sweep(
     for spec, (table, error, details) in outcomes(_run_star, todo, backend, workers):
         key = spec.key
         if table is None:
-            failures.append({"game": key[0], "seed": key[1], "method": key[2], "error": error})
+            failures.append(
+                {"game": spec.game.name, "seed": spec.seed, "method": spec.method, "error": error}
+            )
             if runs:
                 runs.record_failure(key, error, details)
         else:

@@ -76,6 +76,19 @@ def check_solvable(iterated: IteratedGame, n_leader_tables: int, follower_class:
         )
 
 
+def check_measurable(iterated: IteratedGame, what: str) -> None:
+    """Refuse, before any training, a game too large for ``what`` (a run, pre-training), which
+    measures against the exact stationary best response to every leader table; the message
+    names the game, its size and the limit (``check_solvable``)."""
+    try:
+        check_solvable(iterated, iterated.n_contexts, "stationary")
+    except ValueError as error:
+        raise ValueError(
+            f"{what} on {iterated.game.name!r} measures the exact stationary best responses to "
+            f"all {iterated.n_contexts:,} leader tables, which do not fit: {error}"
+        ) from None
+
+
 @dataclass(frozen=True)
 class StackelbergSolution:
     """An optimal leader table, a follower best response and their values (raw episode returns)."""

@@ -21,6 +21,7 @@ from stackmeta_lite.common.validation import (
     check_integer,
     check_positive_int,
     check_range,
+    check_table_size,
 )
 
 
@@ -69,6 +70,15 @@ class QueryDQN:
 
     def __init__(self, n_states: int, n_actions: int, config: DQNConfig, rng: np.random.Generator):
         self.n_states, self.n_actions, self.config, self.rng = n_states, n_actions, config, rng
+        nodes = sum(n_actions**depth for depth in range(n_states))  # Python ints: no overflow
+        rows = max(config.batch_size, config.episodes_per_iteration)
+        width = config.hidden or n_actions  # Q, target and Adam's two moments: 4 x width
+        check_table_size(  # float32, before allocating
+            f"the DQN leader's query tree ({nodes:,} nodes for {n_states} states x {n_actions} "
+            f"answers: one-hot batches of {rows:,} and Q networks of width {width})",
+            nodes * (rows + 4 * width),
+            bytes_per_entry=4,
+        )
         # Node offsets: depth k holds n_actions**k nodes; depth n_states is terminal.
         self.offsets = np.concatenate([[0], np.cumsum(n_actions ** np.arange(n_states))])
         self.n_nodes = int(self.offsets[-1])

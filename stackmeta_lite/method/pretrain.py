@@ -14,7 +14,12 @@ import torch
 
 from stackmeta_lite.common.validation import check_seed
 from stackmeta_lite.games.iterated import IteratedGame, StepCounter, check_iterated
-from stackmeta_lite.games.solver import GAP_TOLERANCE, best_response_gap, stationary_returns
+from stackmeta_lite.games.solver import (
+    GAP_TOLERANCE,
+    best_response_gap,
+    check_measurable,
+    stationary_returns,
+)
 from stackmeta_lite.method.followers import (
     Follower,
     FollowerConfig,
@@ -78,11 +83,13 @@ def pretrain_follower(
 ) -> PretrainResult:
     """Phase 1: meta pre-training of a contextual follower against random leader tables with the
     learner ``config`` selects (default: ``SearchConfig()``). Every ``record_every`` env steps
-    (paper convention) and at the end the history measures the exact best-response gaps."""
+    (paper convention) and at the end the history measures the exact best-response gaps, so a
+    game too large for them is refused, with the limit named, before anything is allocated."""
     check_iterated(iterated)
     seed = check_seed("seed", seed)
     config = SearchConfig() if config is None else config
     kind = follower_kind(config)
+    check_measurable(iterated, "pre-training a follower")  # the history's gaps, before training
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     steps = StepCounter()
