@@ -79,3 +79,18 @@ def test_fine_tuning_works_on_a_copy_and_only_the_frozen_leader():
 def test_bad_settings_are_refused_by_name(field, value, allowed):
     with pytest.raises(ValueError, match=allowed):
         CriticConfig(**{field: value})
+
+
+def test_untried_actions_look_as_good_as_the_best_reward_seen_even_below_zero():
+    # Payoffs shifted far below zero: optimism must not turn into pessimism.
+    from stackmeta_lite.games.bimatrix import from_cells
+
+    cells = ((-103.0, -103.0), (-100.0, -105.0), (-105.0, -100.0), (-104.0, -104.0))
+    iterated = IteratedGame(from_cells("shifted", cells), horizon=3)
+    learner = new_actor_critic(iterated, CriticConfig())
+    config = CriticConfig(max_steps=8, episodes_per_batch=1, critic_sweeps=1)
+    train_critic(learner, iterated, config, np.random.default_rng(0))
+    best = learner.replay[0][2].max()
+    untried = learner.tried == 0
+    assert untried.any()
+    np.testing.assert_allclose(learner.q[3][untried], 3 * best)

@@ -13,11 +13,7 @@ from stackmeta_lite.method.followers import CriticConfig, SearchConfig
 
 PAPER_FOLLOWER_PG = PGConfig(lr=0.02, batch_steps=100, iterations=500)
 """The paper's follower: PG, lr 0.02, batches of 100 steps, 500 iterations."""
-PAPER_CRITIC_FOLLOWER = CriticConfig(max_steps=10_000)
-"""Our learned follower: the contextual actor-critic, pre-trained for 10,000 env steps (chosen
-with the leader's settings in benchmarks/tune_ours.py on seeds 0-9, without the exact solver; the
-leader stays ``LEADER_PPO``)."""
-LEADER_PG = PGConfig(lr=0.156, batch_steps=100, iterations=1200)
+PAPER_LEADER_PG = PGConfig(lr=0.156, batch_steps=100, iterations=1200)
 """The paper's leader PG: lr 0.156, batches of 100 steps, 1200 iterations."""
 PAPER_LEADER_PPO = PPOConfig(lr=0.008, batch_steps=1000, iterations=500, entropy_coef=0.0)
 """The paper's leader PPO: lr 0.008, batches of 1000 steps, 500 iterations, no entropy bonus."""

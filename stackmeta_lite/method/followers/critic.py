@@ -8,8 +8,9 @@ following the actor (fixed-horizon TD, De Asis et al., AAAI 2020). Because the f
 dynamics do not depend on the step, every transition ``(o, a, r, o')`` updates all horizons at
 once, by expected-SARSA targets ``r + sum_a' pi(a' | o') Q_{h-1}(o', a')`` over a replay of every
 transition seen. The actor takes natural policy-gradient steps: each visited observation's logits
-move by ``step_size`` times the critic's mean advantage there. Actions never tried look
-optimistic (``optimism`` times the largest reward seen, per step to go), so the actor tries them.
+move by ``step_size`` times the critic's mean advantage there. Values start at zero; an action
+not yet tried is valued as the largest reward seen per step to go (plus ``optimism`` times the
+spread of the rewards seen), so the actor tries it.
 
 No reply is enumerated and no exact return is computed: the critic is an estimate that sampled
 transitions correct, and the actor is only ever moved by it.
@@ -34,15 +35,15 @@ class CriticConfig:
     """The actor-critic follower: ``episodes_per_batch`` episodes per update, ``max_steps``
     budget (paper convention), natural-gradient ``step_size`` on the logits per unit of
     advantage, ``critic_sweeps`` TD sweeps of step ``critic_rate`` over the replay per update,
-    and ``optimism`` (untried actions are worth that multiple of the largest reward seen, per
-    step to go)."""
+    and ``optimism``: untried actions are worth the largest reward seen plus this multiple of the
+    spread of the rewards seen, per step to go."""
 
     episodes_per_batch: int = 4
     max_steps: int = 10_000
     step_size: float = 0.3
     critic_rate: float = 0.5
     critic_sweeps: int = 2
-    optimism: float = 1.0
+    optimism: float = 0.0
 
     def __post_init__(self) -> None:
         check_positive_int("episodes_per_batch", self.episodes_per_batch)
@@ -112,7 +113,7 @@ def _remember(
     learner: ActorCritic, iterated: IteratedGame, config: CriticConfig, batch, episode
 ) -> None:
     """Add the batch's transitions (o, a, r, o') to the replay, count the tried actions and make
-    the untried ones optimistic: ``optimism`` times the best reward seen, per step to go."""
+    the untried ones optimistic (see ``CriticConfig.optimism``)."""
     observations, actions = episode["observations"], episode["follower_actions"]
     last_state = iterated.next_state(episode["leader_actions"][:, -1], actions[:, -1])
     last = iterated.follower_observation(last_state, batch)  # batch: the context codes
@@ -122,9 +123,10 @@ def _remember(
         np.stack([observations.ravel(), actions.ravel(), rewards.ravel(), following.ravel()])
     )
     np.add.at(learner.tried, (observations.ravel(), actions.ravel()), 1)
-    best = max(part[2].max() for part in learner.replay)
+    rewards_seen = np.concatenate([part[2] for part in learner.replay])
+    best, worst = rewards_seen.max(), rewards_seen.min()
     steps_to_go = np.arange(1, iterated.horizon + 1)[:, None]
-    learner.q[1:, learner.tried == 0] = config.optimism * best * steps_to_go
+    learner.q[1:, learner.tried == 0] = (best + config.optimism * (best - worst)) * steps_to_go
 
 
 def _td_sweep(learner: ActorCritic, config: CriticConfig, probabilities: np.ndarray) -> None:
