@@ -16,6 +16,7 @@ ratio of the baseline's steps to the method's).
 
 Run: python benchmarks/bench_meta.py [--methods meta_ppo meta_pg ...] [--seeds 1000-1019]
          [--workers 1] [--store DIR]  (a run store: an interrupted sweep resumes)
+         [--extend]  (more seeds: keep the committed runs of the seeds not given)
      python benchmarks/bench_meta.py --methods  (no methods: only the summaries)
 """
 
@@ -175,10 +176,18 @@ def main() -> None:
     parser.add_argument("--seeds", type=_seeds, default=_seeds("1000-1019"))
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--store", type=Path, default=None)
+    parser.add_argument(
+        "--extend", action="store_true", help="keep the committed runs of the other seeds"
+    )
     args = parser.parse_args()
     for method in args.methods:
         table, timing = timed_sweep(method, args.seeds, args.workers, args.store)
-        write_csv(changes_only(table), RESULTS / f"runs_{method}.csv")
+        rows = changes_only(table)
+        path = RESULTS / f"runs_{method}.csv"
+        if args.extend and path.exists():
+            old = pd.read_csv(path, dtype={"leader_table": str})
+            rows = pd.concat([old[~old["seed"].isin(args.seeds)], rows], ignore_index=True)
+        write_csv(rows, path)
         record_timing(timing)
         print(timing, flush=True)
     table = summarise().drop(columns="label")

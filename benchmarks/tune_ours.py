@@ -3,13 +3,14 @@ table it answered) on tuning seeds only (below 100), without the exact solver.
 
 Stage 1 is the follower's pre-training budget, stage 2 the leader's step size and number of
 updates at stage 1's choice, stage 3 the leader's step size again once a failed verification is
-repaired (``Method.repairs``: the method changed after stage 2). Every setting runs all 12 games on the same seeds. The score is
-what the method itself can see: the share of runs whose follower passes the paper's
-verification, then the mean final leader value against its own follower (raw payoff per step;
-values within ``VALUE_TOLERANCE`` of the stage's best count as equal), then the median env steps
-(paper convention, verification included) from which the leader's value stays at its final
-value (``experiments.tuning``). Run: python benchmarks/tune_ours.py --stage 1|2, or --choose
-to print each stage's choice (appends to stackmeta_lite/data/results/tune_ours.csv)
+repaired (``Method.repairs``: the method changed after stage 2). Every setting runs all 12
+games on the same seeds. The score is what the method itself can see
+(``experiments.tuning``): the share of runs whose follower passes the paper's verification,
+then the mean final leader value against its own follower (raw payoff per step; values within
+``VALUE_TOLERANCE`` of the stage's best count as equal), then the median env steps (paper
+convention, verification included) from which the leader's value stays at its final value.
+Run: python benchmarks/tune_ours.py --stage 1|2|3, or --choose to print each stage's choice
+(appends to stackmeta_lite/data/results/tune_ours.csv)
 """
 
 from __future__ import annotations
