@@ -8,8 +8,9 @@ from pathlib import Path
 from stackmeta_lite import __version__, commands
 from stackmeta_lite.commands import PROG
 from stackmeta_lite.common.validation import parse_seeds
-from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, BimatrixGame, game_names
+from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, BimatrixGame
 from stackmeta_lite.games.game_file import read_game
+from stackmeta_lite.games.naming import game_names
 
 DESCRIPTION = """\
 Meta-RL for Stackelberg learning in iterated matrix games (Gerstgrasser & Parkes), small.

@@ -38,9 +38,10 @@ from stackmeta_lite.experiments.store import RunStore
 from stackmeta_lite.experiments.sweep import pretrain_sweep, run_sweep
 from stackmeta_lite.games import registration
 from stackmeta_lite.games.batched import play_tables, rollout
-from stackmeta_lite.games.bimatrix import BimatrixGame, game_names, make_game
+from stackmeta_lite.games.bimatrix import BimatrixGame, make_game
 from stackmeta_lite.games.envs import FollowerEnv, IteratedGameEnv, LeaderEnv
 from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.games.naming import game_names
 from stackmeta_lite.games.one_shot import (
     follower_reply,
     mixed_stackelberg,

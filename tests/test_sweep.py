@@ -14,7 +14,8 @@ from stackmeta_lite.experiments import sweep
 from stackmeta_lite.experiments.run import RunConfig, run, run_spec
 from stackmeta_lite.experiments.store import RunStore
 from stackmeta_lite.experiments.sweep import SweepError, run_sweep
-from stackmeta_lite.games.bimatrix import from_cells, game_key
+from stackmeta_lite.games.bimatrix import from_cells
+from stackmeta_lite.games.naming import game_key
 from stackmeta_lite.learners.dqn import DQNConfig
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig

@@ -17,8 +17,9 @@ import pandas as pd
 from stackmeta_lite.common.validation import check_positive_int, check_type
 from stackmeta_lite.experiments.scoring import add_optima, rows
 from stackmeta_lite.experiments.store import RunKey
-from stackmeta_lite.games.bimatrix import BimatrixGame, game_key, resolve_game
+from stackmeta_lite.games.bimatrix import BimatrixGame
 from stackmeta_lite.games.iterated import IteratedGame, StepCounter
+from stackmeta_lite.games.naming import game_key, resolve_game
 from stackmeta_lite.games.solver import GAP_TOLERANCE, check_measurable
 from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.learners.qlearning import QLearningConfig

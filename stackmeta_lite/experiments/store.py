@@ -20,7 +20,7 @@ from stackmeta_lite.common.provenance import provenance
 
 RunKey = tuple[str, int, str]
 """(game key, seed, method): a catalog game's name, any other game's name and payoff hash
-(``games.bimatrix.game_key``), so two different games called "custom" never share a run file."""
+(``games.naming.game_key``), so two different games called "custom" never share a run file."""
 
 
 class RunStore:

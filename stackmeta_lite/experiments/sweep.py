@@ -16,8 +16,9 @@ from stackmeta_lite.common.validation import check_bool, check_choice
 from stackmeta_lite.experiments.backends import BACKENDS, outcomes
 from stackmeta_lite.experiments.run import DEFAULT_RUN, RunConfig, RunSpec, check_run, run_spec
 from stackmeta_lite.experiments.store import RunStore
-from stackmeta_lite.games.bimatrix import BimatrixGame, resolve_games
+from stackmeta_lite.games.bimatrix import BimatrixGame
 from stackmeta_lite.games.iterated import IteratedGame
+from stackmeta_lite.games.naming import resolve_games
 from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.method.followers import FollowerConfig
 from stackmeta_lite.method.presets import PAPER_FOLLOWER_PG

@@ -17,7 +17,8 @@ from stackmeta_lite.display.plotting.style import (
     palette,
     styled,
 )
-from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, BimatrixGame, game_names, make_game
+from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, BimatrixGame, make_game
+from stackmeta_lite.games.naming import game_names
 
 
 def _payoff_heatmap(ax: plt.Axes, game: BimatrixGame, vmin: float, vmax: float) -> None:
