@@ -14,6 +14,10 @@ exposes it as a greedy table over (state, context) observations (the ``Follower`
 A learner is chosen by the type of its config: ``KINDS[type(config)]`` says how to make it, how to
 pre-train it against random leaders and how the paper's verification fine-tunes it on one frozen
 leader table.
+
+``network.py`` holds a time-aware network follower for games too big for a table of contexts
+(3x3 and up). It is outside ``KINDS``: the meta pipeline scores stationary followers, so it is
+pre-trained and measured on held-out leader tables on its own for now.
 """
 
 from __future__ import annotations
