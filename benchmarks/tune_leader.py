@@ -1,8 +1,10 @@
 """Tune the faithful PPO leader of meta-RL (``meta_ppo``) on tuning seeds only (below 100).
 
 Each setting changes one or two hyperparameters of a base configuration and runs all 12 games on
-the same seeds against the default (reply search) follower. Scores are tuning outcomes measured
-with the exact solver after the runs (never a training signal): the share of runs that reach the
+the same seeds against the reply search follower (the default follower when this tuning ran;
+pinned here, so a rerun reproduces tune_leader.csv). Scores are tuning outcomes measured with
+the exact solver after the runs (never a training signal; the newer tune_ours.py and
+tune_baseline.py do without it): the share of runs that reach the
 exact value with a verified follower, and the median env steps to it (paper convention,
 pre-training included). Run: python benchmarks/tune_leader.py [--stage 1]
 (appends to stackmeta_lite/data/results/tune_leader.csv)
@@ -23,6 +25,7 @@ from stackmeta_lite.experiments.summaries import run_summary
 from stackmeta_lite.experiments.sweep import run_sweep
 from stackmeta_lite.games.bimatrix import CANONICAL_GAMES
 from stackmeta_lite.learners.ppo import PPOConfig
+from stackmeta_lite.method.presets import SEARCH_FOLLOWER
 
 SEEDS = (0, 1, 2)  # tuning seeds (below 100); headline numbers use 1000-1019
 OUT = data.RESULTS / "tune_leader.csv"
@@ -77,7 +80,7 @@ def main() -> None:
             STAGE_GAMES[args.stage],
             STAGE_SEEDS[args.stage],
             ["meta_ppo"],
-            RunConfig(leader=config),
+            RunConfig(follower=SEARCH_FOLLOWER, leader=config),
             workers=args.workers,
             progress=False,
         )

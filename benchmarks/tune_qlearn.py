@@ -19,7 +19,7 @@ from stackmeta_lite.method.presets import BASELINE_PPO
 
 RATES = (0.05, 0.1, 0.3, 0.5, 0.9)
 GAMES = ("prisoners_dilemma", "stag_hunt", "chicken", "hero")
-SEEDS = (100, 101)  # held out from the benchmark's seeds 0-4
+SEEDS = (100, 101)  # tuning seeds outside the headline block 1000-1019
 
 
 def main() -> None:

@@ -35,7 +35,8 @@ logits of std 0.01 (CleanRL's policy-head scale): a near-uniform start."""
 LEADER_PPO = PPOConfig(lr=0.008, batch_steps=500, iterations=40, epochs=10, init_std=0.1)
 """Our PPO leader: the paper's lr, batches of 500 steps instead of 1000, 40 updates of 10 epochs
 (RLlib: 30), seeded random initial logits of std 0.1 and a tabular critic (tuned in
-benchmarks/tune_leader.py on seeds 0-5)."""
+benchmarks/tune_leader.py on seeds 0-5, against the reply search follower; the book's appendix
+lists every stage's seeds)."""
 LEADER_DQN = DQNConfig()
 """Our DQN leader (``DQNConfig`` notes where it differs from the paper's)."""
 BASELINE_PPO = PPOConfig(lr=0.008, batch_steps=150, iterations=250)
