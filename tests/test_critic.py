@@ -90,7 +90,7 @@ def test_untried_actions_look_as_good_as_the_best_reward_seen_even_below_zero():
     learner = new_actor_critic(iterated, CriticConfig())
     config = CriticConfig(max_steps=8, episodes_per_batch=1, critic_sweeps=1)
     train_critic(learner, iterated, config, np.random.default_rng(0))
-    best = learner.replay[0][2].max()
+    best = learner.replay[2].max()  # one batch of one episode
     untried = learner.tried == 0
     assert untried.any()
     np.testing.assert_allclose(learner.q[3][untried], 3 * best)

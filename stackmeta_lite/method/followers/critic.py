@@ -57,12 +57,13 @@ class CriticConfig:
 @dataclass
 class ActorCritic:
     """The actor's logits (O, m), the critic's values ``q[h]`` (H + 1, O, m) with ``q[0] = 0``,
-    how often each (observation, action) was tried, and the replay of transitions."""
+    how often each (observation, action) was tried, and the replay of every transition seen as
+    rows (observation, action, reward, next observation) of a (4, N) array."""
 
     logits: np.ndarray
     q: np.ndarray
     tried: np.ndarray
-    replay: list[np.ndarray] = field(default_factory=list)
+    replay: np.ndarray = field(default_factory=lambda: np.empty((4, 0)))
 
     def greedy(self) -> np.ndarray:
         return self.logits.argmax(-1)
@@ -101,8 +102,9 @@ def train_critic(
             lambda _t, _s, obs, p=probabilities: sample_actions(p[obs], rng),
         )
         _remember(learner, iterated, config, batch, episode)
+        probabilities = learner.probabilities()  # the actor moves only after the sweeps
         for _ in range(config.critic_sweeps):
-            _td_sweep(learner, config, learner.probabilities())
+            _td_sweep(learner, config, probabilities)
         _natural_step(learner, iterated, config, episode)
         if on_episodes is not None:
             on_episodes(config.episodes_per_batch)
@@ -119,12 +121,10 @@ def _remember(
     last = iterated.follower_observation(last_state, batch)  # batch: the context codes
     following = np.concatenate([observations[:, 1:], last[:, None]], axis=1)
     rewards = episode["follower_rewards"]
-    learner.replay.append(
-        np.stack([observations.ravel(), actions.ravel(), rewards.ravel(), following.ravel()])
-    )
+    new = np.stack([observations.ravel(), actions.ravel(), rewards.ravel(), following.ravel()])
+    learner.replay = np.concatenate([learner.replay, new], axis=1)
     np.add.at(learner.tried, (observations.ravel(), actions.ravel()), 1)
-    rewards_seen = np.concatenate([part[2] for part in learner.replay])
-    best, worst = rewards_seen.max(), rewards_seen.min()
+    best, worst = learner.replay[2].max(), learner.replay[2].min()
     steps_to_go = np.arange(1, iterated.horizon + 1)[:, None]
     learner.q[1:, learner.tried == 0] = (best + config.optimism * (best - worst)) * steps_to_go
 
@@ -132,7 +132,7 @@ def _remember(
 def _td_sweep(learner: ActorCritic, config: CriticConfig, probabilities: np.ndarray) -> None:
     """One fixed-horizon expected-SARSA sweep over the replay: each tried (observation, action)
     moves ``critic_rate`` of the way to its mean target, at every horizon h = 1..H at once."""
-    observations, actions, rewards, following = np.concatenate(learner.replay, axis=1)
+    observations, actions, rewards, following = learner.replay
     observations, actions, following = (
         x.astype(np.int64) for x in (observations, actions, following)
     )
