@@ -122,7 +122,7 @@ def train_network(
     optimizer = torch.optim.Adam(follower.parameters(), lr=config.lr)
     per_batch = config.episodes_per_batch * iterated.steps_per_episode(with_queries=True)
     batches = max(1, config.max_steps // per_batch)
-    replay: list[np.ndarray] = []
+    memory = np.empty((0, iterated.n_states + 4))  # rows: table..., state, action, reward, next
     for batch in range(batches):
         epsilon = config.epsilon_start + (config.epsilon_end - config.epsilon_start) * (
             batch / batches
@@ -130,9 +130,8 @@ def train_network(
         shape = (config.episodes_per_batch, iterated.n_states)
         tables = rng.integers(0, iterated.n_leader_actions, shape)
         transitions, _ = play(follower, tables, epsilon, rng)
-        for t, s, a, r, s2 in transitions:
-            replay.append(np.column_stack([t, s, a, r, s2]))
-        memory = np.concatenate(replay)
+        rows = [np.column_stack([t, s, a, r, s2]) for t, s, a, r, s2 in transitions]
+        memory = np.concatenate([memory, *rows])
         for _ in range(config.updates):
             _fixed_horizon_step(
                 follower, optimizer, memory[rng.integers(0, len(memory), config.minibatch)]
