@@ -5,7 +5,7 @@ leader or the Q-learning follower of the presets, all 12 games on the same seeds
 The score is what the method itself can see (``experiments.tuning.own_view``): the mean final
 leader value against its own (last) Q-learner, values within ``VALUE_TOLERANCE`` of the best
 counting as equal, then the median env steps from which that value settles. The baseline has
-no verification of its own, so the verified share is not part of its choice.
+no verification of its own (no fine-tuning to pass), so that share is not part of its choice.
 Run: python benchmarks/tune_baseline.py [--choose]
 (appends to stackmeta_lite/data/results/tune_baseline.csv)
 """
@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--choose", action="store_true", help="print the chosen setting")
     args = parser.parse_args()
     if args.choose:
-        print(choose(pd.read_csv(OUT), verified=False)["change"])
+        print(choose(pd.read_csv(OUT), passed=False)["change"])
         return
     for change in SETTINGS:
         config = RunConfig(

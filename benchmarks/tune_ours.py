@@ -1,15 +1,14 @@
 """Tune our method (``meta_ppo_ac``: the actor-critic follower, a PPO leader that plays the
 table it answered) on tuning seeds only (below 100), without the exact solver.
 
-Stage 1 is the follower's pre-training budget, stage 2 the leader's step size and number of
-updates at stage 1's choice, stage 3 the leader's step size again once a failed verification is
-repaired (``Method.repairs``: the method changed after stage 2). Every setting runs all 12
-games on the same seeds. The score is what the method itself can see
-(``experiments.tuning``): the share of runs whose follower passes the paper's verification,
-then the mean final leader value against its own follower (raw payoff per step; values within
-``VALUE_TOLERANCE`` of the stage's best count as equal), then the median env steps (paper
-convention, verification included) from which the leader's value stays at its final value.
-Run: python benchmarks/tune_ours.py --stage 1|2|3, or --choose to print each stage's choice
+Stage 1 is the follower's pre-training budget, stage 2 the leader's step size at stage 1's
+choice. Every setting runs all 12 games on the same seeds. The score is what the method itself
+can see (``experiments.tuning``): the share of runs whose follower passes the paper's
+verification, then the mean final leader value against its own follower (raw payoff per step;
+values within ``VALUE_TOLERANCE`` of the stage's best count as equal), then the median env steps
+(paper convention, verification included) from which the leader's value stays at its final
+value.
+Run: python benchmarks/tune_ours.py --stage 1|2, or --choose to print each stage's choice
 (appends to stackmeta_lite/data/results/tune_ours.csv)
 """
 
@@ -33,12 +32,7 @@ SEEDS = tuple(range(10))  # tuning seeds (below 100); headline numbers use 1000-
 OUT = data.RESULTS / "tune_ours.csv"
 STAGES = {
     1: [{"follower": {"max_steps": steps}} for steps in (5_000, 10_000, 15_000, 20_000, 30_000)],
-    2: [
-        {"leader": {"lr": lr, "iterations": iterations}}
-        for lr in (0.008, 0.02, 0.05)
-        for iterations in (40, 80)
-    ],
-    3: [{"leader": {"lr": lr}} for lr in (0.008, 0.02, 0.05)],
+    2: [{"leader": {"lr": lr}} for lr in (0.008, 0.02, 0.05)],
 }
 
 

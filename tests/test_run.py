@@ -185,10 +185,10 @@ def test_meta_methods_run_the_faithful_leader_and_the_table_ablation():
 
 
 def test_a_failed_verification_is_repaired_by_training_the_leader_again():
-    # deadlock, seed 1004: the leader's first table finds a reply the 10k-step follower got
+    # deadlock, seed 10: the leader's first table finds a reply the pre-trained follower got
     # wrong; the verification's fine-tuning gains, so the fine-tuned follower replaces it and
     # the leader trains again (40 more updates), after the failed verification's steps.
-    rows = run("deadlock", 1004, "meta_ppo_ac")
+    rows = run("deadlock", 10, "meta_ppo_ac")
     first, second = rows.iloc[:40], rows.iloc[40:]
     assert rows["repairs"].iloc[-1] == 1 and len(second) == 40
     assert first["best_response_gap"].iloc[-1] > 0  # the first leader exploited a wrong reply

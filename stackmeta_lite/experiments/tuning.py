@@ -1,16 +1,19 @@
 """Tuning scores that read only what a method itself can see, never the exact solver: the share
-of runs whose follower passed the method's own verification, the leader's final value against
-its own follower, and the steps from which that value settles."""
+of runs whose follower passed the paper's verification (its fine-tuning gained nothing; not the
+exact best-response check that ``verified`` adds), the leader's final value against its own
+follower, and the steps from which that value settles."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from stackmeta_lite.experiments.scoring import VALUE_TOLERANCE
+from stackmeta_lite.games.solver import GAP_TOLERANCE
 
 
 def own_view(results: pd.DataFrame) -> dict:
-    """A sweep's score: runs, ``verified_share``, ``mean_final_value`` (raw payoff per step) and
+    """A sweep's score: runs, ``passed_share`` (the paper's verification passed: fine-tuning
+    gained at most ``GAP_TOLERANCE`` per step), ``mean_final_value`` (raw payoff per step) and
     ``median_settle_steps`` (paper convention, verification included: the first update from
     which the leader's value stays at its final value)."""
 
@@ -24,17 +27,17 @@ def own_view(results: pd.DataFrame) -> dict:
     last = runs.tail(1)
     return {
         "runs": len(last),
-        "verified_share": float(last["verified"].mean()),
+        "passed_share": float((last["finetune_improvement"] <= GAP_TOLERANCE).mean()),
         "mean_final_value": float(last["leader_value"].mean()),
         "median_settle_steps": float(runs.apply(settled, include_groups=False).median()),
     }
 
 
-def choose(scores: pd.DataFrame, verified: bool = True) -> pd.Series:
-    """The chosen row of ``own_view`` scores: most runs verified (if ``verified``), then the
-    highest mean final value (within ``VALUE_TOLERANCE`` of the best counts as equal), then the
-    fewest steps."""
-    if verified:
-        scores = scores[scores["verified_share"] == scores["verified_share"].max()]
+def choose(scores: pd.DataFrame, passed: bool = True) -> pd.Series:
+    """The chosen row of ``own_view`` scores: most runs passing verification (if ``passed``),
+    then the highest mean final value (within ``VALUE_TOLERANCE`` of the best counts as equal),
+    then the fewest steps."""
+    if passed:
+        scores = scores[scores["passed_share"] == scores["passed_share"].max()]
     close = scores[scores["mean_final_value"] >= scores["mean_final_value"].max() - VALUE_TOLERANCE]
     return close.sort_values("median_settle_steps", kind="stable").iloc[0]

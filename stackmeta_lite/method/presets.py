@@ -23,8 +23,8 @@ PAPER_LEADER_PPO = PPOConfig(lr=0.008, batch_steps=1000, iterations=500, entropy
 SEARCH_FOLLOWER = SearchConfig()
 """The exhaustive reply search, run until every context is finished: a reference follower (exact
 for 2x2 games, cost exponential in the number of states), not the paper's learner."""
-CRITIC_FOLLOWER = CriticConfig(max_steps=10_000)
-"""Our learned follower: the contextual actor-critic, pre-trained for 10,000 env steps (chosen
+CRITIC_FOLLOWER = CriticConfig(max_steps=5_000)
+"""Our learned follower: the contextual actor-critic, pre-trained for 5,000 env steps (chosen
 with the leader's settings in benchmarks/tune_ours.py on seeds 0-9, without the exact solver; the
 leader stays ``LEADER_PPO``)."""
 LEADER_PG = PGConfig(

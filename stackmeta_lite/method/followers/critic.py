@@ -39,7 +39,7 @@ class CriticConfig:
     spread of the rewards seen, per step to go."""
 
     episodes_per_batch: int = 4
-    max_steps: int = 10_000
+    max_steps: int = 5_000
     step_size: float = 0.3
     critic_rate: float = 0.5
     critic_sweeps: int = 2
