@@ -1,8 +1,9 @@
-"""Our method's budget curve: end-to-end success and steps of ``meta_ppo_ac`` against the
-actor-critic follower's pre-training budget, on fresh seeds (tuning never touched them), scored
-the one way (``experiments.scoring``; the exact solver only measures).
+"""Our method's budget curve: end-to-end success and steps of ``meta_ppo_ac_continual`` (the
+follower keeps training) and ``meta_ppo_ac`` (frozen) against the actor-critic follower's
+pre-training budget, on fresh seeds (tuning never touched them), scored the one way
+(``experiments.scoring``; the exact solver only measures).
 
-Run: python benchmarks/bench_budget.py [--seeds 1000-1009]
+Run: python benchmarks/bench_budget.py [--seeds 1000-1009] [--methods ...]
 (writes stackmeta_lite/data/results/budget_curve.csv)
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import time
 from dataclasses import replace
+from itertools import product
 
 import pandas as pd
 
@@ -24,23 +26,26 @@ from stackmeta_lite.games.bimatrix import CANONICAL_GAMES
 from stackmeta_lite.method.presets import CRITIC_FOLLOWER
 
 BUDGETS = (5_000, 10_000, 15_000, 20_000, 30_000)
+METHODS = ("meta_ppo_ac_continual", "meta_ppo_ac")
 OUT = data.RESULTS / "budget_curve.csv"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seeds", type=_seeds, default=range(1000, 1010))
+    parser.add_argument("--methods", nargs="+", default=list(METHODS))
     args = parser.parse_args()
     rows = []
-    for budget in BUDGETS:
+    for method, budget in product(args.methods, BUDGETS):
         config = RunConfig(follower=replace(CRITIC_FOLLOWER, max_steps=budget))
         start = time.perf_counter()
-        results = run_sweep(CANONICAL_GAMES, args.seeds, ["meta_ppo_ac"], config=config)
+        results = run_sweep(CANONICAL_GAMES, args.seeds, [method], config=config)
         seconds = time.perf_counter() - start
         for scoring in ("equilibrium", "vs_exact"):
             row = overall(run_summary(results, scoring)).iloc[0]
             rows.append(
                 {
+                    "method": method,
                     "pretraining_steps": budget,
                     "scoring": scoring,
                     "runs": int(row["runs"]),

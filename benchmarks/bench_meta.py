@@ -91,10 +91,12 @@ def _stored(where: Path | None, method: str, seeds: list[int]) -> list:
 
 def record_timing(timing: dict) -> None:
     """Append this invocation's compute to timing.csv (one row per invocation, so a resumed
-    sweep adds the runs it trained)."""
+    sweep adds the runs it trained); a re-run of a method on the same seeds replaces the
+    earlier row, whose runs it replaced."""
     path = RESULTS / "timing.csv"
     old = pd.read_csv(path) if path.exists() else pd.DataFrame(columns=list(timing))
-    write_csv(pd.concat([old, pd.DataFrame([timing])], ignore_index=True), path)
+    replaced = (old["method"] == timing["method"]) & (old["seeds"] == timing["seeds"])
+    write_csv(pd.concat([old[~replaced], pd.DataFrame([timing])], ignore_index=True), path)
 
 
 def compute(timing: pd.DataFrame) -> pd.DataFrame:

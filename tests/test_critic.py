@@ -1,9 +1,11 @@
 """The actor-critic follower (``followers/critic.py``): a learned contextual policy."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
-from stackmeta_lite.games.iterated import IteratedGame, expected_returns
+from stackmeta_lite.games.iterated import IteratedGame, StepCounter, expected_returns
 from stackmeta_lite.games.solver import GAP_TOLERANCE
 from stackmeta_lite.method.followers import CriticConfig, follower_kind
 from stackmeta_lite.method.followers.critic import (
@@ -74,6 +76,8 @@ def test_fine_tuning_works_on_a_copy_and_only_the_frozen_leader():
         ("critic_sweeps", 0, "critic_sweeps"),
         ("episodes_per_batch", 0, "episodes_per_batch"),
         ("optimism", -1.0, "optimism"),
+        ("optimistic_tries", 0, "optimistic_tries must be an integer >= 1, got 0"),
+        ("verify_afresh", "yes", "verify_afresh must be True or False, got 'yes'"),
     ],
 )
 def test_bad_settings_are_refused_by_name(field, value, allowed):
@@ -94,3 +98,49 @@ def test_untried_actions_look_as_good_as_the_best_reward_seen_even_below_zero():
     untried = learner.tried == 0
     assert untried.any()
     np.testing.assert_allclose(learner.q[3][untried], 3 * best)
+
+
+def test_actions_stay_optimistic_until_tried_often_enough():
+    # One batch of one episode, a critic that barely moves: an action tried once starts from 0
+    # (its first value) when one try is enough, from the optimistic value when three are needed.
+    iterated = IteratedGame("deadlock", horizon=3)
+    values = {}
+    for tries in (1, 3):
+        learner = new_actor_critic(iterated, CriticConfig())
+        config = CriticConfig(
+            max_steps=15, episodes_per_batch=1, critic_rate=1e-12, optimistic_tries=tries
+        )
+        train_critic(learner, iterated, config, np.random.default_rng(0))
+        once = learner.tried == 1
+        assert once.any()
+        values[tries] = (learner.q[3][once], 3 * learner.replay[2].max())
+    np.testing.assert_allclose(values[1][0], 0.0, atol=1e-9)
+    np.testing.assert_allclose(values[3][0], values[3][1])
+
+
+def test_verifying_afresh_catches_a_mistake_the_plain_fine_tuning_passes():
+    # prisoner's delight, seed 1005: the leader trained against a follower that keeps training
+    # ends at a table where the follower's reply is wrong, but the follower tried the better
+    # first move once and its critic wrote it off. Fine-tuned as it is, it never tries it again;
+    # afresh, it forgets that one table, re-tries every action and gains.
+    from stackmeta_lite.method.continual import ContinualFollower
+    from stackmeta_lite.method.leader import train_table_leader
+    from stackmeta_lite.method.presets import CRITIC_FOLLOWER, LEADER_PPO_CONTINUAL
+    from stackmeta_lite.method.verify import verify
+
+    iterated = IteratedGame("prisoners_delight")
+    learner = pretrain_follower(iterated, CRITIC_FOLLOWER, seed=1005).follower
+    steps = StepCounter()
+    rng = np.random.default_rng((1005, 1))
+    respond = ContinualFollower(iterated, learner, CRITIC_FOLLOWER, 1, rng, steps)
+    table = train_table_leader(iterated, respond, LEADER_PPO_CONTINUAL, 1005, steps).tables[-1]
+    as_is = verify(learner, iterated, table, replace(CRITIC_FOLLOWER, verify_afresh=False), 1005)
+    afresh = verify(learner, iterated, table, CRITIC_FOLLOWER, 1005)
+    assert not as_is.best_responding and as_is.passed  # the paper's check misses it
+    assert not afresh.passed and afresh.finetune_improvement > 0
+    tuned = afresh.fine_tuned
+    assert verify(tuned, iterated, table, CRITIC_FOLLOWER, 1005).best_responding
+    others = ~np.isin(
+        np.arange(len(learner.logits)) % iterated.n_contexts, iterated.context(table[None])
+    )
+    np.testing.assert_array_equal(tuned.logits[others], learner.logits[others])

@@ -252,9 +252,10 @@ def test_exactness_curves_one_line_per_learner_and_tick_labels_apart():
     assert ticks[:3] == [0, 1_000, 10_000]  # no 10^1, 10^2 crowding the 0 of the linear part
 
 
-def test_budget_curve_draws_success_and_steps_per_budget():
+def test_budget_curve_draws_success_and_steps_per_budget_and_method():
     rows = [
         {
+            "method": method,
             "pretraining_steps": budget,
             "scoring": scoring,
             "success_rate": 0.9 + budget / 1e6,
@@ -262,10 +263,40 @@ def test_budget_curve_draws_success_and_steps_per_budget():
             "median_steps": budget + 3000,
             "max_steps": budget + 20000,
         }
+        for method in ("meta_ppo_ac_continual", "meta_ppo_ac")
         for budget in (5_000, 10_000, 20_000)
         for scoring in ("equilibrium", "vs_exact")
     ]
     left, right = visible_axes(plotting.budget_curve(pd.DataFrame(rows)))
-    assert len(left.get_lines()) == 4 and len(right.get_lines()) == 2
+    assert len(left.get_lines()) == 4 and len(right.get_lines()) == 4  # 2 methods x 2 lines
     np.testing.assert_allclose(right.get_lines()[0].get_ydata(), [8000, 13000, 23000])
     np.testing.assert_allclose(left.get_lines()[0].get_xdata(), [5000, 10000, 20000])
+    assert left.get_lines()[0].get_color() != left.get_lines()[2].get_color()
+    assert [t.get_text() for t in left.get_legend().get_texts()] == [
+        "meta_ppo_ac_continual",
+        "meta_ppo_ac",
+    ]
+
+
+def test_continual_ablation_draws_one_marker_per_variant_and_game():
+    games = ["hero", "prisoners_dilemma", "battle"]
+    rows = [
+        {
+            "leader_updates": updates,
+            "continual": continual,
+            "game": game,
+            "success_rate": 0.5 + 0.1 * i + 0.2 * continual,
+        }
+        for updates in (40, 80)
+        for continual in (0, 1)
+        for i, game in enumerate(games)
+    ]
+    fig = plotting.continual_ablation(pd.DataFrame(rows), games)
+    (ax,) = visible_axes(fig)
+    assert len(ax.collections) == 4
+    frozen_40 = ax.collections[0].get_offsets()
+    np.testing.assert_allclose(frozen_40[:, 0], [0.5, 0.6, 0.7])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["hero", "prisoners dilemma", "battle"]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[0] == "frozen, 40 leader updates"
+    assert labels[3] == "kept training (1/update), 80 leader updates"

@@ -19,6 +19,7 @@ from stackmeta_lite.games.solver import (
 )
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
+from stackmeta_lite.method.followers import CriticConfig
 from stackmeta_lite.method.leader import greedy_follower_response, train_leader, train_table_leader
 from stackmeta_lite.method.presets import PAPER_FOLLOWER_PG
 from stackmeta_lite.method.pretrain import pretrain_follower
@@ -193,7 +194,9 @@ def test_a_failed_verification_is_repaired_by_training_the_leader_again():
     assert rows["repairs"].iloc[-1] == 1 and len(second) == 40
     assert first["best_response_gap"].iloc[-1] > 0  # the first leader exploited a wrong reply
     gap_between = second["steps_with_queries"].iloc[0] - first["steps_with_queries"].iloc[-1]
-    assert gap_between > rows["verify_steps_with_queries"].iloc[-1]  # verification + one update
+    one_check = 50 * CriticConfig().episodes_per_batch * 15  # 50 updates, queries counted
+    assert gap_between > one_check  # the failed check (it flagged at once) + one leader update
+    assert rows["verify_steps_with_queries"].iloc[-1] == 2 * one_check  # passed: both checks ran
     assert rows["update"].tolist() == list(range(1, 81))
     assert rows["verified"].iloc[-1] and rows["best_response_gap"].iloc[-1] == 0
     assert rows["at_optimum"].iloc[-1]

@@ -34,6 +34,7 @@ def test_choose_prefers_passing_then_value_within_tolerance_then_fewer_steps():
     scores = pd.DataFrame(
         {
             "change": ["a", "b", "c", "d"],
+            "runs": 1,
             "passed_share": [1.0, 1.0, 1.0, 0.9],
             "mean_final_value": [3.700, 3.705, 3.600, 3.900],
             "median_settle_steps": [900.0, 500.0, 100.0, 10.0],
@@ -41,3 +42,19 @@ def test_choose_prefers_passing_then_value_within_tolerance_then_fewer_steps():
     )
     assert choose(scores)["change"] == "b"  # a and b tie on value; b settles sooner
     assert choose(scores, passed=False)["change"] == "d"
+
+
+def test_choose_ties_only_within_one_runs_tolerance_of_the_total():
+    # Over 120 runs, a mean 0.003 higher is runs moving to better tables: not a tie.
+    scores = pd.DataFrame(
+        {
+            "change": ["fast", "better"],
+            "runs": 120,
+            "passed_share": 1.0,
+            "mean_final_value": [3.7525, 3.7558],
+            "median_settle_steps": [8_000.0, 12_000.0],
+        }
+    )
+    assert choose(scores)["change"] == "better"
+    scores.loc[1, "mean_final_value"] = 3.7525 + 0.01 / 120 / 2  # half a run's tolerance
+    assert choose(scores)["change"] == "fast"

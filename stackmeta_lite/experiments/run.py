@@ -9,12 +9,12 @@ PPO+Q-learn baseline (``ppo_qlearn``, ``ppo_qlearn_table``). Every method is sco
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from stackmeta_lite.common.validation import check_positive_int, check_type
+from stackmeta_lite.common.validation import check_integer, check_positive_int, check_type
 from stackmeta_lite.experiments.scoring import add_optima, rows
 from stackmeta_lite.experiments.store import RunKey
 from stackmeta_lite.games.bimatrix import BimatrixGame
@@ -23,6 +23,7 @@ from stackmeta_lite.games.naming import game_key, resolve_game
 from stackmeta_lite.games.solver import GAP_TOLERANCE, check_measurable
 from stackmeta_lite.learners import torch_threads
 from stackmeta_lite.learners.qlearning import QLearningConfig
+from stackmeta_lite.method.continual import ContinualFollower
 from stackmeta_lite.method.followers import KINDS, FollowerConfig
 from stackmeta_lite.method.followers.base import follower_replies
 from stackmeta_lite.method.leader import (
@@ -48,6 +49,7 @@ class RunConfig:
     qlearning: QLearningConfig = field(default_factory=lambda: BASELINE_QLEARNING)
     horizon: int = 10
     verify_iterations: int = 50
+    continual: int | None = None  # None: the method's (``Method.continual``); 0: frozen
 
     def __post_init__(self) -> None:
         if self.follower is not None and type(self.follower) not in KINDS:
@@ -66,6 +68,8 @@ class RunConfig:
             )
         check_positive_int("horizon", self.horizon)
         check_positive_int("verify_iterations", self.verify_iterations)
+        if self.continual is not None:
+            check_integer("continual", self.continual, low=0)
 
     def leader_config(self, method: Method) -> LeaderConfig:
         """This config's leader config for ``method``: its own, else the method's preset; a
@@ -79,6 +83,13 @@ class RunConfig:
                 f"got {type(self.leader).__name__}"
             )
         return self.leader
+
+    def continual_updates(self, method: Method) -> int:
+        """Follower updates per leader update for ``method``: this config's, else the method's;
+        a ValueError when the method cannot train its follower on (not meta + table)."""
+        if self.continual is None or self.continual == method.continual:
+            return method.continual
+        return replace(method, continual=self.continual).continual
 
     def follower_config(self, method: Method) -> FollowerConfig:
         """This config's follower config for a ``meta`` method: its own, else the method's."""
@@ -122,6 +133,7 @@ def check_run(
     config = RunConfig() if config is None else config
     check_type("config", config, RunConfig, "a RunConfig, e.g. RunConfig(horizon=10)")
     config.leader_config(chosen)
+    config.continual_updates(chosen)
     # Every method is scored exactly: a game too large for that is refused before any training
     # (each learner also checks its own tables before allocating them).
     check_measurable(IteratedGame(game, config.horizon), "a run")
@@ -182,17 +194,20 @@ def _baseline(iterated, method, leader_config, config, seed) -> pd.DataFrame:
 
 
 def _meta(iterated, method, leader_config, config, seed) -> pd.DataFrame:
-    """Algorithm 1: pre-train the follower, train the leader against it frozen, verify. With
+    """Algorithm 1: pre-train the follower, train the leader against it (frozen, or kept
+    training with ``continual``), verify. With
     ``method.repairs``, a failed verification is repaired: the fine-tuned follower replaces the
     frozen one and the leader is trained again against it (its steps, and the failed
     verification's, count), up to that many times."""
     follower_config = config.follower_config(method)
+    continual = config.continual_updates(method)
     pre = pretrain_follower(iterated, follower_config, seed)
     follower, steps = pre.follower, StepCounter(pre.steps.with_queries, pre.steps.plain)
     segments = []
     for attempt in range(method.repairs + 1):
-        leader = _train_meta_leader(iterated, method, leader_config, seed, steps, follower)
-        replies = follower_replies(follower, iterated, np.array(leader.tables))
+        leader, replies = _train_meta_leader(
+            iterated, method, leader_config, seed, steps, follower, follower_config, continual
+        )
         segments.append(rows(iterated, leader, replies))
         check = verify(
             follower,
@@ -217,10 +232,21 @@ def _meta(iterated, method, leader_config, config, seed) -> pd.DataFrame:
     return scored
 
 
-def _train_meta_leader(iterated, method, leader_config, seed, steps, follower):
-    """Phase 2 against the frozen ``follower``'s greedy table, continuing the step count."""
+def _train_meta_leader(
+    iterated, method, leader_config, seed, steps, follower, follower_config, continual
+):
+    """Phase 2, continuing the step count: the leader and the follower's reply (U, S) to each
+    update's table. The follower is frozen, or with ``continual`` updates per leader update it
+    keeps training (in place) on the tables the leader samples."""
+    if continual:
+        rng = np.random.default_rng((seed, 1))  # a stream of its own, apart from pre-training
+        respond = ContinualFollower(iterated, follower, follower_config, continual, rng, steps)
+        leader = train_table_leader(iterated, respond, leader_config, seed, steps)
+        return leader, respond.replies(np.array(leader.tables))
     greedy_table = follower.greedy()
     if method.commitment == "table":
         respond = greedy_follower_response(iterated, greedy_table)
-        return train_table_leader(iterated, respond, leader_config, seed, steps)
-    return train_leader(iterated, greedy_table, leader_config, seed, steps)
+        leader = train_table_leader(iterated, respond, leader_config, seed, steps)
+    else:
+        leader = train_leader(iterated, greedy_table, leader_config, seed, steps)
+    return leader, follower_replies(follower, iterated, np.array(leader.tables))

@@ -35,9 +35,11 @@ def own_view(results: pd.DataFrame) -> dict:
 
 def choose(scores: pd.DataFrame, passed: bool = True) -> pd.Series:
     """The chosen row of ``own_view`` scores: most runs passing verification (if ``passed``),
-    then the highest mean final value (within ``VALUE_TOLERANCE`` of the best counts as equal),
-    then the fewest steps."""
+    then the highest mean final value, then the fewest steps. Mean values count as equal when
+    their totals over the runs differ by less than one run's ``VALUE_TOLERANCE`` (so one run
+    moving to a better table on the same seeds is a difference, not a tie)."""
     if passed:
         scores = scores[scores["passed_share"] == scores["passed_share"].max()]
-    close = scores[scores["mean_final_value"] >= scores["mean_final_value"].max() - VALUE_TOLERANCE]
+    band = VALUE_TOLERANCE / scores["runs"].max()
+    close = scores[scores["mean_final_value"] >= scores["mean_final_value"].max() - band]
     return close.sort_values("median_settle_steps", kind="stable").iloc[0]

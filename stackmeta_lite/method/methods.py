@@ -35,6 +35,14 @@ class Method:
     label: str  # legend name
     follower: str = "PAPER_FOLLOWER_PG"  # the default follower config in ``presets`` (meta only)
     repairs: int = 0  # meta only: times a failed verification is repaired (see ``experiments.run``)
+    continual: int = 0  # meta + table only: follower updates per leader update (method.continual)
+
+    def __post_init__(self) -> None:
+        if self.continual and (self.opponent, self.commitment) != ("meta", "table"):
+            raise ValueError(
+                f"method {self.name!r}: continual training needs the meta opponent and table "
+                f"commitment, got {self.opponent!r} and {self.commitment!r}"
+            )
 
     def leader_preset(self) -> object:
         """The default leader config (loads the learners)."""
@@ -67,6 +75,17 @@ METHODS: dict[str, Method] = {
             "PPO playing its answers + actor-critic meta-RL follower (ours)",
             "CRITIC_FOLLOWER",
             repairs=2,
+        ),
+        Method(
+            "meta_ppo_ac_continual",
+            "ppo",
+            "meta",
+            "table",
+            "LEADER_PPO_CONTINUAL",
+            "PPO playing its answers + actor-critic follower that keeps training (ours)",
+            "CRITIC_FOLLOWER",
+            repairs=2,
+            continual=1,
         ),
         Method(
             "search_ppo",

@@ -3,6 +3,8 @@ the tuned values the experiments use (tuned on seeds below 100, see benchmarks/t
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from stackmeta_lite.learners.dqn import DQNConfig
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.learners.ppo import PPOConfig
@@ -37,6 +39,9 @@ LEADER_PPO = PPOConfig(lr=0.008, batch_steps=500, iterations=40, epochs=10, init
 (RLlib: 30), seeded random initial logits of std 0.1 and a tabular critic (tuned in
 benchmarks/tune_leader.py on seeds 0-5, against the reply search follower; the book's appendix
 lists every stage's seeds)."""
+LEADER_PPO_CONTINUAL = replace(LEADER_PPO, iterations=80)
+"""The PPO leader of ``meta_ppo_ac_continual``: ``LEADER_PPO`` with 80 updates instead of 40
+(chosen in benchmarks/tune_ours.py stage 3 on seeds 0-9, without the exact solver)."""
 LEADER_DQN = DQNConfig()
 """Our DQN leader (``DQNConfig`` notes where it differs from the paper's)."""
 BASELINE_PPO = PPOConfig(lr=0.008, batch_steps=150, iterations=250)

@@ -23,6 +23,7 @@ from stackmeta_lite.display.plotting.games import (
 from stackmeta_lite.display.plotting.learning import (
     benchmark,
     budget_curve,
+    continual_ablation,
     exactness_curves,
     gap_heatmap,
     paired_steps,
@@ -64,6 +65,7 @@ __all__ = [
     "gap_heatmap",
     "benchmark",
     "budget_curve",
+    "continual_ablation",
     "paired_steps",
     "ORDER_LABELS",
     "CANNON_COLOURS",

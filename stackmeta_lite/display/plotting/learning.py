@@ -203,26 +203,55 @@ def paired_steps(pairs: pd.DataFrame, method: str, baseline: str) -> Figure:
 
 @styled
 def budget_curve(curve: pd.DataFrame) -> Figure:
-    """End-to-end runs against the follower's pre-training budget: left the share of runs at
-    the exact value with a verified follower (all games, and the worst game), right the median
-    and worst env steps to it (pre-training, leader and verification). ``curve``: one row per
-    (pretraining_steps, scoring) as benchmarks/bench_budget.py writes it."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(BOOK_WIDTH, 3.4), sharex=True)
-    for scoring, style in (("equilibrium", "-"), ("vs_exact", ":")):
-        rows = curve[curve["scoring"] == scoring]
-        x = rows["pretraining_steps"]
-        left.plot(x, rows["success_rate"], style, marker="o", label=f"all games ({scoring})")
-        left.plot(x, rows["worst_game_success"], style, marker="v", label=f"worst game ({scoring})")
-        if scoring == "equilibrium":
-            right.plot(x, rows["median_steps"], "-", marker="o", label="median")
-            right.plot(x, rows["max_steps"], "--", marker="^", label="worst")
+    """End-to-end runs against the follower's pre-training budget, one colour per method
+    (equilibrium scoring): left the share of runs at the exact value with a verified follower
+    (solid: all games, dashed: the worst game), right the median (solid) and worst (dashed) env
+    steps to it (pre-training, leader and verification). ``curve``: one row per (method,
+    pretraining_steps, scoring) as benchmarks/bench_budget.py writes it."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(BOOK_WIDTH, 3.6), sharex=True)
+    colours = method_palette()
+    for method, rows in curve[curve["scoring"] == "equilibrium"].groupby("method", sort=False):
+        x, colour = rows["pretraining_steps"], colours[method]
+        left.plot(x, rows["success_rate"], "-", marker="o", color=colour, label=method)
+        left.plot(x, rows["worst_game_success"], "--", marker="v", color=colour)
+        right.plot(x, rows["median_steps"], "-", marker="o", color=colour, label=method)
+        right.plot(x, rows["max_steps"], "--", marker="^", color=colour)
     left.set_ylabel("share of runs at the exact\nvalue, follower verified")
     left.set_ylim(0, 1.02)
     right.set_ylabel("env steps to it\n(paper's count)")
     right.set_ylim(0, None)
     for ax in (left, right):
         ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v / 1000:.0f}k"))
-        ax.legend(frameon=False, fontsize=9)
+    left.legend(frameon=False, fontsize=9, loc="lower right")
     fig.supxlabel("follower pre-training budget (env steps, paper's count)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+@styled
+def continual_ablation(table: pd.DataFrame, games: Sequence[str]) -> Figure:
+    """Per game (rows, in ``games`` order), the share of runs at the exact value with a verified
+    follower for each variant: frozen or continual follower, ``leader_updates`` leader updates.
+    ``table``: one row per (leader_updates, continual, game) as benchmarks/bench_continual.py
+    writes it."""
+    fig, ax = plt.subplots(figsize=(BOOK_WIDTH, 5.2))
+    variants = table.groupby(["leader_updates", "continual"], sort=True)
+    offsets = np.linspace(-0.27, 0.27, variants.ngroups)
+    markers = ["o", "s", "^", "D", "v", "P"]
+    y = {game: i for i, game in enumerate(games)}
+    for i, ((updates, continual), rows) in enumerate(variants):
+        follower = f"kept training ({continual}/update)" if continual else "frozen"
+        ax.scatter(
+            rows["success_rate"],
+            rows["game"].map(y) + offsets[i],
+            marker=markers[i % len(markers)],
+            s=36,
+            label=f"{follower}, {updates} leader updates",
+        )
+    ax.set_yticks(range(len(games)), [game.replace("_", " ") for game in games])
+    ax.invert_yaxis()
+    ax.set_xlabel("share of runs at the exact value, follower verified")
+    ax.set_xlim(min(0.5, float(table["success_rate"].min()) - 0.05), 1.02)
+    ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.45, -0.13), ncol=2)
     fig.tight_layout()
     return fig

@@ -16,18 +16,21 @@ pre-train it against random leaders and how the paper's verification fine-tunes 
 leader table.
 
 ``network.py`` holds a time-aware network follower for games too big for a table of contexts
-(3x3 and up). It is outside ``KINDS``: the meta pipeline scores stationary followers, so it is
-pre-trained and measured on held-out leader tables on its own for now.
+(3x3 and up). It is outside ``KINDS``, whose pipeline scores stationary followers:
+``method.network_meta`` and ``experiments.network_run`` run Algorithm 1 with it and score it
+against the exact time-aware value.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
 from stackmeta_lite.games.iterated import IteratedGame, expected_returns
+from stackmeta_lite.games.solver import GAP_TOLERANCE
 from stackmeta_lite.learners.pg import PGConfig
 from stackmeta_lite.method.followers.base import (
     Follower,
@@ -82,6 +85,7 @@ class FollowerKind:
         [Follower, IteratedGame, FollowerConfig, np.random.Generator, OnEpisodes], object
     ]
     improvement: Improvement
+    continual: bool = False  # can it keep training on chosen leader tables (``keep_training``)?
 
 
 def _fine_tuned(fine_tune: Callable[..., Follower]) -> Improvement:
@@ -100,6 +104,21 @@ def _fine_tuned(fine_tune: Callable[..., Follower]) -> Improvement:
     return improvement
 
 
+def _critic_improvement(follower, iterated, config, leader_table, iterations, rng, on_episodes):
+    """The paper's fine-tuning of the actor-critic; with ``config.verify_afresh``, when it gains
+    nothing, a second fine-tuning afresh (``fine_tune_critic``). Neither can gain on a follower
+    that best-responds, so the pair flags whatever either one flags; the larger gain counts."""
+    plain = _fine_tuned(fine_tune_critic)(
+        follower, iterated, config, leader_table, iterations, rng, on_episodes
+    )
+    if not config.verify_afresh or plain[0] > GAP_TOLERANCE * iterated.horizon:
+        return plain
+    afresh = _fine_tuned(partial(fine_tune_critic, afresh=True))(
+        follower, iterated, config, leader_table, iterations, rng, on_episodes
+    )
+    return max(plain, afresh, key=lambda result: result[0])
+
+
 def _searched(follower, iterated, _config, leader_table, iterations, _rng, on_episodes):
     return search_improvement(follower, iterated, leader_table, iterations, on_episodes), follower
 
@@ -112,10 +131,18 @@ KINDS: dict[type, FollowerKind] = {
         "paper's PG", new_paper_policy, train_paper_pg, _fine_tuned(fine_tune_paper_pg)
     ),
     GradientConfig: FollowerKind(
-        "tuned gradient", new_gradient_policy, train_gradient, _fine_tuned(fine_tune_gradient)
+        "tuned gradient",
+        new_gradient_policy,
+        train_gradient,
+        _fine_tuned(fine_tune_gradient),
+        continual=True,
     ),
     CriticConfig: FollowerKind(
-        "actor-critic", new_actor_critic, train_critic, _fine_tuned(fine_tune_critic)
+        "actor-critic",
+        new_actor_critic,
+        train_critic,
+        _critic_improvement,
+        continual=True,
     ),
     ModelConfig: FollowerKind(
         "model-based reference", lambda it, _c: ModelFollower(it), train_model, _searched
@@ -132,6 +159,30 @@ def follower_kind(config: object) -> FollowerKind:
     return kind
 
 
+def keep_training(
+    follower: Follower,
+    iterated: IteratedGame,
+    config: FollowerConfig,
+    leader_tables: np.ndarray,
+    updates: int,
+    rng: np.random.Generator,
+    on_episodes: OnEpisodes | None = None,
+) -> None:
+    """Continual training (the paper's next step): ``updates`` more updates of the follower's own
+    rule, in place, against leader tables drawn from ``leader_tables`` (B, S), e.g. the tables a
+    leader just sampled; a ValueError for a learner that cannot (``FollowerKind.continual``)."""
+    kind = follower_kind(config)
+    if not kind.continual:
+        able = ", ".join(type_.__name__ for type_, k in KINDS.items() if k.continual)
+        raise ValueError(
+            f"continual training needs a follower config of {able}; got the {kind.name} "
+            f"({type(config).__name__})"
+        )
+    per_update = config.episodes_per_batch * iterated.steps_per_episode(with_queries=True)
+    budget = replace(config, max_steps=updates * per_update)
+    kind.train(follower, iterated, budget, rng, on_episodes, iterated.context(leader_tables))
+
+
 __all__ = [
     "KINDS",
     "CriticConfig",
@@ -146,4 +197,5 @@ __all__ = [
     "SearchConfig",
     "follower_kind",
     "follower_policies_for",
+    "keep_training",
 ]

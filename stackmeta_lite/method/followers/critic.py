@@ -9,8 +9,8 @@ dynamics do not depend on the step, every transition ``(o, a, r, o')`` updates a
 once, by expected-SARSA targets ``r + sum_a' pi(a' | o') Q_{h-1}(o', a')`` over a replay of every
 transition seen. The actor takes natural policy-gradient steps: each visited observation's logits
 move by ``step_size`` times the critic's mean advantage there. Values start at zero; an action
-not yet tried is valued as the largest reward seen per step to go (plus ``optimism`` times the
-spread of the rewards seen), so the actor tries it.
+tried fewer than ``optimistic_tries`` times is valued as the largest reward seen per step to go
+(plus ``optimism`` times the spread of the rewards seen), so the actor tries it (again).
 
 No reply is enumerated and no exact return is computed: the critic is an estimate that sampled
 transitions correct, and the actor is only ever moved by it.
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from stackmeta_lite.common.validation import check_positive_int, check_range
+from stackmeta_lite.common.validation import check_positive_int, check_range, check_type
 from stackmeta_lite.games.batched import rollout
 from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.learners.policy import sample_actions
@@ -35,8 +35,11 @@ class CriticConfig:
     """The actor-critic follower: ``episodes_per_batch`` episodes per update, ``max_steps``
     budget (paper convention), natural-gradient ``step_size`` on the logits per unit of
     advantage, ``critic_sweeps`` TD sweeps of step ``critic_rate`` over the replay per update,
-    and ``optimism``: untried actions are worth the largest reward seen plus this multiple of the
-    spread of the rewards seen, per step to go."""
+    and ``optimism``: before each update's sweeps, an action tried fewer than
+    ``optimistic_tries`` times in an observation is valued at the largest reward seen plus this
+    multiple of the spread of the rewards seen, per step to go. With ``verify_afresh``, when the
+    verification's fine-tuning gains nothing, a second one afresh follows (``fine_tune_critic``
+    and ``followers.KINDS``)."""
 
     episodes_per_batch: int = 4
     max_steps: int = 5_000
@@ -44,6 +47,8 @@ class CriticConfig:
     critic_rate: float = 0.5
     critic_sweeps: int = 2
     optimism: float = 0.0
+    optimistic_tries: int = 1
+    verify_afresh: bool = True
 
     def __post_init__(self) -> None:
         check_positive_int("episodes_per_batch", self.episodes_per_batch)
@@ -52,6 +57,8 @@ class CriticConfig:
         check_range("critic_rate", self.critic_rate, 0.0, 1.0, low_open=True)
         check_positive_int("critic_sweeps", self.critic_sweeps)
         check_range("optimism", self.optimism, 0.0)
+        check_positive_int("optimistic_tries", self.optimistic_tries)
+        check_type("verify_afresh", self.verify_afresh, bool, "True or False")
 
 
 @dataclass
@@ -115,7 +122,7 @@ def _remember(
     learner: ActorCritic, iterated: IteratedGame, config: CriticConfig, batch, episode
 ) -> None:
     """Add the batch's transitions (o, a, r, o') to the replay, count the tried actions and make
-    the untried ones optimistic (see ``CriticConfig.optimism``)."""
+    the rarely tried ones optimistic (see ``CriticConfig.optimism``)."""
     observations, actions = episode["observations"], episode["follower_actions"]
     last_state = iterated.next_state(episode["leader_actions"][:, -1], actions[:, -1])
     last = iterated.follower_observation(last_state, batch)  # batch: the context codes
@@ -126,7 +133,8 @@ def _remember(
     np.add.at(learner.tried, (observations.ravel(), actions.ravel()), 1)
     best, worst = learner.replay[2].max(), learner.replay[2].min()
     steps_to_go = np.arange(1, iterated.horizon + 1)[:, None]
-    learner.q[1:, learner.tried == 0] = (best + config.optimism * (best - worst)) * steps_to_go
+    rare = learner.tried < config.optimistic_tries
+    learner.q[1:, rare] = (best + config.optimism * (best - worst)) * steps_to_go
 
 
 def _td_sweep(learner: ActorCritic, config: CriticConfig, probabilities: np.ndarray) -> None:
@@ -172,10 +180,25 @@ def fine_tune_critic(
     iterations: int,
     rng: np.random.Generator,
     on_episodes: OnEpisodes,
+    afresh: bool = False,
 ) -> ActorCritic:
     """A copy of ``learner`` trained ``iterations`` more updates of its own rule on one frozen
-    leader table (1, S): the paper's verification."""
+    leader table (1, S): the paper's verification. ``afresh``: the copy first forgets its
+    transitions, counts and values at that table's observations (the actor is kept), so every
+    action there is optimistic again and gets tried: a reply the follower is sure of but never
+    tested cannot hide."""
     per_update = config.episodes_per_batch * iterated.steps_per_episode(with_queries=True)
     tuned = replace(config, max_steps=iterations * per_update)
     contexts = iterated.context(leader_table)
-    return train_critic(deepcopy(learner), iterated, tuned, rng, on_episodes, contexts)
+    copy = deepcopy(learner)
+    if afresh:
+        _forget(copy, iterated.follower_observation(np.arange(iterated.n_states), contexts[0]))
+    return train_critic(copy, iterated, tuned, rng, on_episodes, contexts)
+
+
+def _forget(learner: ActorCritic, observations: np.ndarray) -> None:
+    """Drop what the critic learned at ``observations``: their replayed transitions, counts and
+    values."""
+    learner.replay = learner.replay[:, ~np.isin(learner.replay[0], observations)]
+    learner.tried[observations] = 0
+    learner.q[:, observations] = 0.0

@@ -11,8 +11,9 @@ the follower plays greedily with ``H - t`` steps to go. It learns by fixed-horiz
 ``r + max_a' Q_{h-1}(s', a')``, so no value bootstraps from itself. Leaders are uniformly random
 tables; exploration is epsilon-greedy, annealed.
 
-Pre-training and held-out exactness only: training a leader against it and scoring that leader at
-3x3 need the time-aware class through the whole pipeline, which is not built yet.
+``NetworkLearner`` keeps what the learning rule needs (optimiser, replay, random stream), so the
+same learner pre-trains, keeps training while a leader trains and is fine-tuned by the
+verification (``method.network_meta``).
 """
 
 from __future__ import annotations
@@ -92,23 +93,73 @@ def play(
     tables: np.ndarray,
     epsilon: float,
     rng: np.random.Generator,
-) -> tuple[list[tuple], np.ndarray]:
+) -> tuple[list[tuple], np.ndarray, np.ndarray]:
     """One episode against each leader table (B, S), epsilon-greedy: the transitions
-    (tables, states, actions, rewards, next states) per step and the follower's returns (B,)."""
+    (tables, states, actions, rewards, next states) per step, and the follower's and the
+    leader's raw returns (B,)."""
     iterated = follower.iterated
     states = np.zeros(len(tables), dtype=np.int64)
-    transitions, returns = [], np.zeros(len(tables))
+    transitions, returns, leader_returns = [], np.zeros(len(tables)), np.zeros(len(tables))
     for step in range(iterated.horizon):
         actions = follower.act(step, tables, states)
         explore = rng.random(len(tables)) < epsilon
         actions[explore] = rng.integers(0, iterated.n_follower_actions, explore.sum())
         leader_actions = tables[np.arange(len(tables)), states]
-        _, rewards = iterated.rewards(leader_actions, actions, centred=False)
+        leader_rewards, rewards = iterated.rewards(leader_actions, actions, centred=False)
         following = iterated.next_state(leader_actions, actions)
         transitions.append((tables, states, actions, rewards, following))
         returns += rewards
+        leader_returns += leader_rewards
         states = following
-    return transitions, returns
+    return transitions, returns, leader_returns
+
+
+@dataclass
+class NetworkLearner:
+    """A network follower with everything its learning rule keeps: the optimiser, the replay of
+    rows (table..., state, action, reward, next state) and its random stream."""
+
+    follower: NetworkFollower
+    optimizer: torch.optim.Optimizer
+    memory: np.ndarray
+    rng: np.random.Generator
+    config: NetworkConfig
+
+    def learn(self, tables: np.ndarray, epsilon: float) -> None:
+        """One batch: an episode against each leader table (B, S), epsilon-greedy, into the
+        replay, then ``config.updates`` fixed-horizon steps on replayed rows."""
+        transitions, _, _ = play(self.follower, tables, epsilon, self.rng)
+        rows = [np.column_stack([t, s, a, r, s2]) for t, s, a, r, s2 in transitions]
+        self.memory = np.concatenate([self.memory, *rows])
+        for _ in range(self.config.updates):
+            sample = self.memory[self.rng.integers(0, len(self.memory), self.config.minibatch)]
+            _fixed_horizon_step(self.follower, self.optimizer, sample)
+
+
+def new_network_learner(iterated: IteratedGame, config: NetworkConfig, seed: int) -> NetworkLearner:
+    """An untrained network follower and its learning state, seeded."""
+    rng = np.random.default_rng(seed)
+    torch.manual_seed(seed)
+    follower = NetworkFollower(iterated, config.hidden)
+    optimizer = torch.optim.Adam(follower.parameters(), lr=config.lr)
+    return NetworkLearner(follower, optimizer, np.empty((0, iterated.n_states + 4)), rng, config)
+
+
+def pretrain_network(
+    iterated: IteratedGame, config: NetworkConfig, seed: int
+) -> tuple[NetworkLearner, int]:
+    """A network learner pre-trained against uniformly random leader tables, and the env steps
+    it played (paper convention: queries counted)."""
+    learner = new_network_learner(iterated, config, seed)
+    per_batch = config.episodes_per_batch * iterated.steps_per_episode(with_queries=True)
+    batches = max(1, config.max_steps // per_batch)
+    shape = (config.episodes_per_batch, iterated.n_states)
+    for batch in range(batches):
+        epsilon = config.epsilon_start + (config.epsilon_end - config.epsilon_start) * (
+            batch / batches
+        )
+        learner.learn(learner.rng.integers(0, iterated.n_leader_actions, shape), epsilon)
+    return learner, batches * per_batch
 
 
 def train_network(
@@ -116,27 +167,8 @@ def train_network(
 ) -> tuple[NetworkFollower, int]:
     """A network follower pre-trained against uniformly random leader tables, and the env steps
     it played (paper convention: queries counted)."""
-    rng = np.random.default_rng(seed)
-    torch.manual_seed(seed)
-    follower = NetworkFollower(iterated, config.hidden)
-    optimizer = torch.optim.Adam(follower.parameters(), lr=config.lr)
-    per_batch = config.episodes_per_batch * iterated.steps_per_episode(with_queries=True)
-    batches = max(1, config.max_steps // per_batch)
-    memory = np.empty((0, iterated.n_states + 4))  # rows: table..., state, action, reward, next
-    for batch in range(batches):
-        epsilon = config.epsilon_start + (config.epsilon_end - config.epsilon_start) * (
-            batch / batches
-        )
-        shape = (config.episodes_per_batch, iterated.n_states)
-        tables = rng.integers(0, iterated.n_leader_actions, shape)
-        transitions, _ = play(follower, tables, epsilon, rng)
-        rows = [np.column_stack([t, s, a, r, s2]) for t, s, a, r, s2 in transitions]
-        memory = np.concatenate([memory, *rows])
-        for _ in range(config.updates):
-            _fixed_horizon_step(
-                follower, optimizer, memory[rng.integers(0, len(memory), config.minibatch)]
-            )
-    return follower, batches * per_batch
+    learner, steps = pretrain_network(iterated, config, seed)
+    return learner.follower, steps
 
 
 def _fixed_horizon_step(follower: NetworkFollower, optimizer, sample: np.ndarray) -> None:
@@ -161,6 +193,6 @@ def held_out_gaps(follower: NetworkFollower, tables: np.ndarray) -> np.ndarray:
     response against each leader table (B, S): a measurement, no learner reads it."""
     iterated = follower.iterated
     tables = iterated.check_leader_tables(np.atleast_2d(tables))
-    _, returns = play(follower, tables, 0.0, np.random.default_rng(0))
+    _, returns, _ = play(follower, tables, 0.0, np.random.default_rng(0))
     _, _, best = best_responses(iterated, tables, "time_aware")
     return (best - returns) / iterated.horizon
