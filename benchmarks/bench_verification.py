@@ -73,10 +73,8 @@ def flipped(follower, iterated: IteratedGame, context: int, states: list[int]):
         wrong = deepcopy(follower)
         with torch.no_grad():
             weight = wrong.net.weight  # (actions, observations)
-            rolled = weight[:, observations].roll(1, dims=0)
-            tied = rolled.argmax(dim=0).numpy() != target
-            rolled[target[tied], np.flatnonzero(tied)] = rolled[:, tied].max(dim=0).values + 1e-3
-            weight[:, observations] = rolled
+            rolled = _rolled_to(weight[:, observations].T.numpy(), target)
+            weight[:, observations] = torch.from_numpy(rolled.T.copy())
         return wrong
     table = np.array(follower.greedy())
     table[observations] = target

@@ -87,9 +87,9 @@ class RunConfig:
     def continual_updates(self, method: Method) -> int:
         """Follower updates per leader update for ``method``: this config's, else the method's;
         a ValueError when the method cannot train its follower on (not meta + table)."""
-        if self.continual is None or self.continual == method.continual:
+        if self.continual is None:
             return method.continual
-        return replace(method, continual=self.continual).continual
+        return replace(method, continual=self.continual).continual  # Method checks it can
 
     def follower_config(self, method: Method) -> FollowerConfig:
         """This config's follower config for a ``meta`` method: its own, else the method's."""

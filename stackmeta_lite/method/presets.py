@@ -28,7 +28,7 @@ for 2x2 games, cost exponential in the number of states), not the paper's learne
 CRITIC_FOLLOWER = CriticConfig(max_steps=5_000)
 """Our learned follower: the contextual actor-critic, pre-trained for 5,000 env steps (chosen
 with the leader's settings in benchmarks/tune_ours.py on seeds 0-9, without the exact solver; the
-leader stays ``LEADER_PPO``)."""
+leaders are ``LEADER_PPO`` and, kept training, ``LEADER_PPO_CONTINUAL``)."""
 LEADER_PG = PGConfig(
     lr=0.156, batch_steps=100, iterations=1200, gamma=1.0, baseline="step", init_std=0.01
 )

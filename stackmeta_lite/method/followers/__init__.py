@@ -24,7 +24,7 @@ against the exact time-aware value.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -37,6 +37,7 @@ from stackmeta_lite.method.followers.base import (
     GreedyFollower,
     OnEpisodes,
     follower_policies_for,
+    for_updates,
 )
 from stackmeta_lite.method.followers.critic import (
     CriticConfig,
@@ -178,8 +179,7 @@ def keep_training(
             f"continual training needs a follower config of {able}; got the {kind.name} "
             f"({type(config).__name__})"
         )
-    per_update = config.episodes_per_batch * iterated.steps_per_episode(with_queries=True)
-    budget = replace(config, max_steps=updates * per_update)
+    budget = for_updates(config, iterated, updates)
     kind.train(follower, iterated, budget, rng, on_episodes, iterated.context(leader_tables))
 
 

@@ -5,7 +5,7 @@ stationary replies, their codes and greedy tables."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -14,6 +14,13 @@ from stackmeta_lite.games.iterated import IteratedGame
 
 OnEpisodes = Callable[[int], None]
 """``on_episodes(n)``: called after the learner played ``n`` more episodes."""
+
+
+def for_updates(config, iterated: IteratedGame, updates: int):
+    """``config`` (a learner config with ``episodes_per_batch`` and ``max_steps``) budgeted for
+    exactly ``updates`` more updates (paper convention: queries counted)."""
+    per_update = config.episodes_per_batch * iterated.steps_per_episode(with_queries=True)
+    return replace(config, max_steps=updates * per_update)
 
 
 class Follower(Protocol):

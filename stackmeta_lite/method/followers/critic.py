@@ -19,7 +19,7 @@ transitions correct, and the actor is only ever moved by it.
 from __future__ import annotations
 
 from copy import deepcopy
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,7 +27,7 @@ from stackmeta_lite.common.validation import check_positive_int, check_range, ch
 from stackmeta_lite.games.batched import rollout
 from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.learners.policy import sample_actions
-from stackmeta_lite.method.followers.base import OnEpisodes, shuffled_rounds
+from stackmeta_lite.method.followers.base import OnEpisodes, for_updates, shuffled_rounds
 
 
 @dataclass(frozen=True)
@@ -187,12 +187,11 @@ def fine_tune_critic(
     transitions, counts and values at that table's observations (the actor is kept), so every
     action there is optimistic again and gets tried: a reply the follower is sure of but never
     tested cannot hide."""
-    per_update = config.episodes_per_batch * iterated.steps_per_episode(with_queries=True)
-    tuned = replace(config, max_steps=iterations * per_update)
     contexts = iterated.context(leader_table)
     copy = deepcopy(learner)
     if afresh:
         _forget(copy, iterated.follower_observation(np.arange(iterated.n_states), contexts[0]))
+    tuned = for_updates(config, iterated, iterations)
     return train_critic(copy, iterated, tuned, rng, on_episodes, contexts)
 
 

@@ -17,7 +17,7 @@ from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.learners import OPTIMIZERS
 from stackmeta_lite.learners.pg import pg_update, returns_to_go
 from stackmeta_lite.learners.policy import CategoricalPolicy, sample_actions
-from stackmeta_lite.method.followers.base import OnEpisodes, shuffled_rounds
+from stackmeta_lite.method.followers.base import OnEpisodes, for_updates, shuffled_rounds
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,6 @@ def fine_tune_gradient(
 ) -> CategoricalPolicy:
     """A copy of ``policy`` trained ``iterations`` more updates on one frozen leader table
     (1, S), its own rule without the entropy bonus (the paper's verification)."""
-    per_update = config.episodes_per_batch * iterated.steps_per_episode(with_queries=True)
-    tuned = replace(config, max_steps=iterations * per_update, entropy_start=0.0)
+    tuned = replace(for_updates(config, iterated, iterations), entropy_start=0.0)
     contexts = iterated.context(leader_table)
     return train_gradient(deepcopy(policy), iterated, tuned, rng, on_episodes, contexts)
