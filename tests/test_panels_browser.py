@@ -5,7 +5,9 @@ the chapter in an iframe and, once it has loaded, drives the panel's controls th
 would (choose a game, click a radio button, type a payoff, move the slider), recording after each
 step what the panel shows and how long it took to redraw. Chromium dumps the driver's DOM; the
 test compares every recorded view with the Python solver. A screenshot of each panel (and of the
-chapter 1 panel in the book's dark mode) and its redraw times go to book/_build/screenshots/.
+chapter 1 panel in the book's dark mode) and its redraw times go to book/_build/screenshots/. The
+3x3 panel is driven the same way on a page of its own, without the book, and its solve times go
+there too.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import CHROMIUM_FLAGS, SCREENSHOTS, dump_dom
 
+from stackmeta_lite.common import data
 from stackmeta_lite.display import panels
 from stackmeta_lite.display.describe import replay
 from stackmeta_lite.display.panels import ONE_SHOT_GAMES
+from stackmeta_lite.games.bigger import BIGGER_GAMES
 from stackmeta_lite.games.bimatrix import BimatrixGame
 from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.games.one_shot import follower_reply
@@ -49,21 +54,26 @@ def drive(html_dir: Path, server: str, chromium: str, tmp_path_factory):
         url = f"{server}/notebooks/{driver.name}"
         dom = dump_dom(chromium, url, shot, profiles / name, FLAGS)
         driver.unlink()
-        found = re.search(r'<pre id="results">(.*?)</pre>', dom, re.S)
-        assert found and found.group(1), f"the driver recorded nothing for {name}"
-        text = found.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-        recorded = json.loads(text)
-        # What a reader waits for: milliseconds from each input event to the redrawn panel.
-        timings = {"first_view": recorded["first_view_ms"], "steps": recorded["millis"]}
-        (SCREENSHOTS / f"panel_{name}.json").write_text(json.dumps(timings))
-        return recorded
+        return recorded_by(dom, name)
 
     return _drive
 
 
+def recorded_by(dom: str, name: str) -> dict:
+    """What the driver recorded, from the dumped DOM; its redraw times go to ``SCREENSHOTS``."""
+    found = re.search(r'<pre id="results">(.*?)</pre>', dom, re.S)
+    assert found and found.group(1), f"the driver recorded nothing for {name}"
+    text = found.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    recorded = json.loads(text)
+    # What a reader waits for: milliseconds from each input event to the redrawn panel.
+    timings = {"first_view": recorded["first_view_ms"], "steps": recorded["millis"]}
+    (SCREENSHOTS / f"panel_{name}.json").write_text(json.dumps(timings))
+    return recorded
+
+
 def game_of(cells, actions=(("C", "D"), ("C", "D"))) -> BimatrixGame:
-    """The 2x2 game of the panel's cells (CC, CD, DC, DD as (leader, follower) payoffs)."""
-    array = np.asarray(cells, dtype=float).reshape(2, 2, 2)
+    """The game of the panel's cells ((leader, follower) payoffs row by row: CC, CD, DC, DD)."""
+    array = np.asarray(cells, dtype=float).reshape(len(actions[0]), len(actions[1]), 2)
     return BimatrixGame(array[..., 0], array[..., 1], "panel", *actions)
 
 
@@ -174,6 +184,67 @@ def test_pretraining_viewer_shows_the_chosen_run(drive):
     assert "env steps (play steps only)" in views[3]["chart"]
     ticks = [set(v["chart"]) - {"env steps (with the query steps)"} for v in views[2:]]
     assert ticks[0] != ticks[1] - {"env steps (play steps only)"}
+
+
+BIGGER_STEPS = [
+    {"radio": "ties", "value": "weak"},
+    {"select": "game", "value": "rps_edge"},
+    {"radio": "ties", "value": "strong"},
+    {"select": "game", "value": "three_level_coordination"},
+    {"radio": "ties", "value": "weak"},
+    {"select": "game", "value": "three_price_market"},
+    {"radio": "ties", "value": "strong"},
+    {"radio": "follower_class", "value": "stationary"},  # refused: 59,049 x 59,049 pairs
+    {"radio": "follower_class", "value": "time_aware"},
+    {"cell": 0, "who": 0, "value": "abc"},  # leader's (price 1, buy none) payoff
+    {"cell": 0, "who": 0, "value": "7"},
+]
+BIGGER_SOLVED = [  # (game, ties) of views 0-7 and 9
+    *[("inspection", "strong"), ("inspection", "weak"), ("rps_edge", "weak")],
+    *[("rps_edge", "strong"), ("three_level_coordination", "strong")],
+    *[("three_level_coordination", "weak"), ("three_price_market", "weak")],
+    *[("three_price_market", "strong")] * 2,
+]
+
+
+def test_a_3x3_panel_solves_exactly_in_the_browser(chromium, tmp_path):
+    """game_explorer("inspection") on a page of its own: every suite game, both tie rules, the
+    stationary follower refused, a bad payoff named, an edited game solved."""
+    page = tmp_path / "inspection.html"
+    body = panels.game_explorer("inspection")._repr_html_()
+    page.write_text(f'<!doctype html><html><head><meta charset="utf-8"></head><body>{body}</body>')
+    driver = tmp_path / "driver.html"
+    params = {"page": page.name, "steps": json.dumps(BIGGER_STEPS), "index": 0, "dark": "false"}
+    driver.write_text(DRIVER % params)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    flags = [*FLAGS, "--allow-file-access-from-files"]  # the driver reads the page's frame
+    shot = SCREENSHOTS / "panel_3x3.png"
+    dom = dump_dom(chromium, driver.as_uri(), shot, tmp_path / "profile", flags)
+    recorded = recorded_by(dom, "3x3")
+    check_controls(recorded)
+    views = recorded["views"]
+    reference = pd.read_csv(data.RESULTS / "bigger_exact.csv", dtype={"leader_table": str})
+    reference = reference.set_index(["game", "ties"])
+    solved = [views[i] for i in (*range(8), 9)]
+    for view, key in zip(solved, BIGGER_SOLVED, strict=True):
+        row = reference.loc[key]
+        assert view["value"] == pytest.approx(row["per_step"] * 10), key
+        assert view["table"] == ",".join(row["leader_table"]), key
+    games = recorded["state"]["games"]
+    assert list(games) == list(BIGGER_GAMES)
+    inspection = games["inspection"]
+    check_solution(views[0], inspection["cells"], "time_aware", "strong", inspection["actions"])
+    assert "59,049 x 59,049 = 3,486,784,401 (leader, follower) table pairs" in views[8]["error"]
+    assert (
+        'the leader payoff of cell (price 1, buy none) must be a finite number, got "abc"'
+        in views[10]["error"]
+    )
+    market = games["three_price_market"]
+    edited = [[7.0, market["cells"][0][1]], *market["cells"][1:]]
+    check_solution(views[11], edited, "time_aware", "strong", market["actions"])
+    solve_ms = [[*key, view["solve_ms"]] for view, key in zip(solved, BIGGER_SOLVED, strict=True)]
+    (SCREENSHOTS / "panel_3x3_solve_ms.json").write_text(json.dumps(solve_ms, indent=1))
+    assert max(ms for *_, ms in solve_ms) < 5000, solve_ms
 
 
 def test_chapter1_panel_is_readable_in_dark_mode(drive):

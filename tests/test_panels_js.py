@@ -3,7 +3,9 @@
 Random 2x2 games (integer payoffs with many ties, real payoffs, all-equal payoffs, payoffs scaled by
 1e-12 and 1e12, and integers moved by a large offset) are solved by both, for both follower classes
 and both tie rules; the optimal leader tables and follower policies must be identical and the values
-equal. Node runs the ES module once for the whole batch.
+equal. Node runs the ES module once for the whole batch. The 3x3 suite (games.bigger) and seeded
+random 3x3 games are solved with the time-aware follower, against the stored reference values and
+(slow) Python's solver, and bad payoffs must be named.
 """
 
 from __future__ import annotations
@@ -14,8 +16,12 @@ import subprocess
 from importlib.resources import files
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from stackmeta_lite.common import data
+from stackmeta_lite.display.panels import _cells
+from stackmeta_lite.games.bigger import BIGGER_GAMES, random_game
 from stackmeta_lite.games.bimatrix import from_cells
 from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.games.one_shot import (
@@ -79,13 +85,35 @@ def python_results(cells: list[list[float]]) -> dict:
     return out
 
 
-def node_results(games: list) -> list[dict]:
+def run_node(body: str, data: object) -> object:
+    """Run ``body`` under Node with the module imported as ``P`` and ``input`` the JSON of
+    ``data``; return the JSON ``body`` writes to stdout."""
     script = f"""
 import * as P from {json.dumps(MODULE.as_uri())};
-let input = "";
-process.stdin.on("data", (chunk) => (input += chunk));
+let text = "";
+process.stdin.on("data", (chunk) => (text += chunk));
 process.stdin.on("end", () => {{
-  const out = JSON.parse(input).map((cells) => {{
+  const input = JSON.parse(text);
+{body}
+}});
+"""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node not found: the panels' JavaScript is tested with Node.js")
+    proc = subprocess.run(
+        [node, "--input-type=module", "-e", script],
+        input=json.dumps(data),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout)
+
+
+def node_results(games: list) -> list[dict]:
+    body = f"""
+  const out = input.map((cells) => {{
     const game = P.fromCells(cells);
     const result = {{ iterated: {{}}, replies: {{}} }};
     result.tolerance = [P.tolerance(game.L, {HORIZON}), P.tolerance(game.F, {HORIZON})];
@@ -110,20 +138,8 @@ process.stdin.on("end", () => {{
     return result;
   }});
   process.stdout.write(JSON.stringify(out));
-}});
 """
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node not found: the panels' JavaScript is tested with Node.js")
-    proc = subprocess.run(
-        [node, "--input-type=module", "-e", script],
-        input=json.dumps(games),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout)
+    return run_node(body, games)
 
 
 GAMES = random_cells(60)
@@ -195,3 +211,106 @@ def test_one_shot_replies_commitments_and_nash_are_identical(both):
         # The Python version solves a linear program (HiGHS, feasibility tolerance 1e-7).
         assert js["mixed"] == pytest.approx(py["mixed"], abs=1e-6 * scale), f"game {cells}"
         assert js["nash"] == py["nash"], f"game {cells}"
+
+
+# --- 3x3 games: the time-aware follower over all 59,049 leader tables ----------------------------
+
+REFERENCE = pd.read_csv(data.RESULTS / "bigger_exact.csv", dtype={"leader_table": str})
+GAMES_3X3 = {**BIGGER_GAMES, **{g.name: g for g in map(random_game, range(1000, 1004))}}
+
+
+@pytest.fixture(scope="module")
+def js_3x3() -> dict[tuple[str, str], dict]:
+    """Node's time-aware solutions of the 3x3 games, both tie rules, with the solve time."""
+    games = [
+        {"name": g.name, "cells": _cells(g), "actions": [g.leader_actions, g.follower_actions]}
+        for g in GAMES_3X3.values()
+    ]
+    body = f"""
+  const out = [];
+  for (const {{ name, cells, actions }} of input) {{
+    const game = P.fromCells(cells, ...actions);
+    for (const ties of ["strong", "weak"]) {{
+      const started = performance.now();
+      const s = P.solveIterated(game, {HORIZON}, "time_aware", ties);
+      const millis = performance.now() - started;
+      out.push({{ name, ties, table: s.table, policy: s.policy, leader: s.leaderReturn,
+                  follower: s.followerReturn, millis }});
+    }}
+  }}
+  process.stdout.write(JSON.stringify(out));
+"""
+    return {(r["name"], r["ties"]): r for r in run_node(body, games)}
+
+
+def test_3x3_solutions_match_the_reference_values(js_3x3):
+    rows = REFERENCE[REFERENCE["follower_class"] == "time_aware"]
+    assert set(rows["game"]) == set(GAMES_3X3)
+    for row in rows.itertuples():
+        got = js_3x3[(row.game, row.ties)]
+        assert got["leader"] == pytest.approx(row.per_step * HORIZON), (row.game, row.ties)
+        assert "".join(map(str, got["table"])) == row.leader_table, (row.game, row.ties)
+
+
+@pytest.mark.slow  # Python's solver takes seconds per 3x3 game
+@pytest.mark.parametrize("name", [*BIGGER_GAMES, "random_3x3_1000", "random_3x3_1001"])
+def test_3x3_solutions_are_identical_to_pythons(js_3x3, name):
+    iterated = IteratedGame(GAMES_3X3[name], HORIZON)
+    for ties in ("strong", "weak"):
+        expected = solve_iterated(iterated, "time_aware", ties)
+        got = js_3x3[(name, ties)]
+        assert got["table"] == list(expected.leader_table), ties
+        assert got["policy"] == expected.follower_policy.tolist(), ties
+        # Integer payoffs: returns are exact, so bitwise equal.
+        assert (got["leader"], got["follower"]) == (
+            expected.leader_return,
+            expected.follower_return,
+        ), ties
+
+
+def test_bad_payoffs_and_too_large_problems_are_named():
+    actions = [["rarely", "sometimes", "always"], ["comply", "cheat a little", "cheat a lot"]]
+    good = _cells(BIGGER_GAMES["inspection"])
+    cases = {
+        "short": [good[:4], actions, None],
+        "pair": [[*good[:8], [1]], actions, None],
+        "text": [[*good[:8], [1, "x"]], actions, None],
+        "typed": [[*good[:4], [None, 1], *good[5:]], actions, "3,5"],
+        "empty": [[[3, 3], [1, 4], [4, 1], [2, None]], [["C", "D"], ["C", "D"]], ""],
+        "good": [good, actions, None],
+    }
+    body = """
+  const out = {};
+  for (const [key, [cells, actions, typed]] of Object.entries(input)) {
+    out[key] = P.payoffProblem(cells, actions, () => typed ?? undefined);
+  }
+  const inspection = P.fromCells(input.good[0], ...input.good[1]);
+  const dilemma = P.fromCells([[3, 3], [1, 4], [4, 1], [2, 2]]);
+  out.refused = P.refusal(inspection, 10, "stationary");
+  out.fits = [P.refusal(dilemma, 10, "stationary"), P.refusal(inspection, 10, "time_aware")];
+  try {
+    P.solveIterated(inspection, 10, "stationary", "strong");
+  } catch (error) {
+    out.thrown = error.message;
+  }
+  process.stdout.write(JSON.stringify(out));
+"""
+    out = run_node(body, cases)
+    assert out["short"].startswith("a 3x3 game needs 9 (leader, follower) payoff pairs")
+    assert out["short"].endswith("got 4 pairs.")
+    assert (
+        out["pair"]
+        == "cell (always, cheat a lot) needs a (leader, follower) pair of payoffs, got [1]."
+    )
+    assert out["text"] == (
+        'the follower payoff of cell (always, cheat a lot) must be a finite number, got "x".'
+    )
+    assert out["typed"] == (
+        'the leader payoff of cell (sometimes, cheat a little) must be a finite number, got "3,5".'
+    )
+    assert (
+        out["empty"] == "the follower payoff of cell DD must be a finite number, got an empty box."
+    )
+    assert out["good"] == ""
+    assert "59,049 x 59,049 = 3,486,784,401 (leader, follower) table pairs" in out["refused"]
+    assert out["fits"] == ["", ""] and out["thrown"] == out["refused"]

@@ -18,7 +18,8 @@ from IPython.core.formatters import DisplayFormatter
 from stackmeta_lite.display import panels
 from stackmeta_lite.display.plotting import table_label
 from stackmeta_lite.experiments.run import RunConfig, run
-from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, make_game
+from stackmeta_lite.games.bigger import BIGGER_GAMES, random_game
+from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, BimatrixGame, make_game
 from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.games.solver import solve_iterated
 from stackmeta_lite.method.presets import LEADER_PPO
@@ -71,6 +72,40 @@ def test_the_module_has_no_closing_script_tag():
 def test_game_explorer_refuses_an_unknown_game():
     with pytest.raises(ValueError, match="unknown game 'dilemma'; the panel offers: prisoners"):
         panels.game_explorer("dilemma")
+
+
+def test_game_explorer_takes_a_3x3_suite_game_by_name_or_object():
+    panel = panels.game_explorer("inspection")
+    state = state_of(panel._repr_html_())
+    assert list(state["games"]) == list(BIGGER_GAMES) and state["game"] == "inspection"
+    assert state["follower_class"] == "time_aware"  # the stationary one does not fit at 3x3
+    assert state["actions"][1] == ["comply", "cheat a little", "cheat a lot"]
+    assert len(state["cells"]) == 9 and state["cells"][2] == [0, 5]  # (rarely, cheat a lot)
+    assert "Exact Stackelberg value: 3.60 per step" in panel._repr_html_()
+    assert panels.game_explorer(BIGGER_GAMES["inspection"]).cells == panel.cells
+    panel.follower_class = "stationary"
+    assert "59049 x 3**10 (leader, follower) table pairs" in panel.first_view()
+    with pytest.raises(traitlets.TraitError, match="9 \\(leader, follower\\) payoff pairs"):
+        panel.cells = [[1, 2]] * 4
+    with pytest.raises(traitlets.TraitError, match="cell \\(always, comply\\) must be a number"):
+        panel.cells = [*panel.cells[:6], [1, "x"], *panel.cells[7:]]
+
+
+def test_game_explorer_lists_a_game_of_yours_with_the_games_of_its_size():
+    mine = random_game(1000)
+    panel = panels.game_explorer(mine)
+    assert list(panel.games) == [*BIGGER_GAMES, "random_3x3_1000"]
+    assert panel.game == "random_3x3_1000" and panel.bimatrix() == mine
+    custom = BimatrixGame([[1, 2], [3, 4]], [[4, 3], [2, 1]])  # named "custom": the edited game
+    panel = panels.game_explorer(custom)
+    assert (panel.game, list(panel.games)) == ("custom", list(CANONICAL_GAMES))
+    assert panel.follower_class == "stationary"
+    with pytest.raises(ValueError, match="a different game called 'hero'"):
+        panels.game_explorer(replace(make_game("chicken"), name="hero"))
+    with pytest.raises(ValueError, match="commits between 2 leader actions; 'inspection' has 3"):
+        panels.game_explorer(BIGGER_GAMES["inspection"], one_shot=True)
+    with pytest.raises(ValueError, match="a game's name or a BimatrixGame, got 3"):
+        panels.game_explorer(3)
 
 
 def test_commitment_explorer_adds_the_one_shot_games_and_their_first_view():

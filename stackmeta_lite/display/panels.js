@@ -4,6 +4,8 @@
 // The Python package stays the reference: every solver function below names the Python function
 // it mirrors, and tests/test_panels_js.py checks on random games that both give identical values
 // and tables. Payoffs are raw (1..4 per step for the canonical games); returns are per episode.
+// Games may be n x m: a 3x3 game's 59,049 leader tables are solved exactly against the
+// time-aware follower (typed arrays, a few hundred ms); its stationary follower is refused.
 //
 // Loading, two ways (stackmeta_lite/display/panels.py): with a kernel, each panel is an anywidget
 // whose `_esm` is this module, so `render({model, el})` gets the widget's model: the controls
@@ -18,17 +20,13 @@
 /** ties.RELATIVE_TOLERANCE: values within this fraction of the payoff scale tie. */
 export const RELATIVE_TOLERANCE = 1e-9;
 
-/** games.from_cells: a 2x2 game from (leader, follower) cells in the order CC, CD, DC, DD. */
+/** games.from_cells for n x m games: (leader, follower) cells row by row, one row per leader
+ * action (CC, CD, DC, DD for a 2x2 game). */
 export function fromCells(cells, leaderActions = ["C", "D"], followerActions = leaderActions) {
-  const L = [
-    [cells[0][0], cells[1][0]],
-    [cells[2][0], cells[3][0]],
-  ];
-  const F = [
-    [cells[0][1], cells[1][1]],
-    [cells[2][1], cells[3][1]],
-  ];
-  return { L, F, leaderActions, followerActions };
+  const m = followerActions.length;
+  const matrix = (who) =>
+    leaderActions.map((_, a) => followerActions.map((_, b) => cells[a * m + b][who]));
+  return { L: matrix(0), F: matrix(1), leaderActions, followerActions };
 }
 
 const nLeader = (game) => game.L.length;
@@ -53,26 +51,35 @@ export function tableOf(code, count, states) {
   return table;
 }
 
-/** ties.first_best: the lowest index among allowed values within `tol` of the best one. */
-function firstBest(values, tol, allowed = values.map(() => true)) {
+/** ties.first_best without `allowed`: the lowest index within `tol` of the best value. */
+function firstBest(values, tol) {
   let best = -Infinity;
-  values.forEach((v, i) => {
-    if (allowed[i] && v > best) best = v;
-  });
-  return values.findIndex((v, i) => allowed[i] && v >= best - tol);
+  for (const v of values) if (v > best) best = v;
+  return values.findIndex((v) => v >= best - tol);
+}
+
+/** ties.pick_reply over the first `count` entries, allocation-free (the solver calls it for
+ * every leader table, step and state): among the follower's best replies (within `tolF`), the
+ * best (sign 1, strong ties) or worst (sign -1, weak) for the leader within `tolL`, then the
+ * lowest index. */
+function pickReply(qL, qF, count, tolL, tolF, sign) {
+  let bestF = -Infinity;
+  for (let b = 0; b < count; b++) if (qF[b] > bestF) bestF = qF[b];
+  let bestL = -Infinity;
+  for (let b = 0; b < count; b++) {
+    if (qF[b] >= bestF - tolF && sign * qL[b] > bestL) bestL = sign * qL[b];
+  }
+  for (let b = 0; b < count; b++) {
+    if (qF[b] >= bestF - tolF && sign * qL[b] >= bestL - tolL) return b;
+  }
+  return -1;
 }
 
 /** ties.pick_reply: the follower's best reply; ties go for (strong) or against (weak) the leader. */
 function pick(leaderValues, followerValues, ties, game, horizon = 1) {
-  const best = Math.max(...followerValues);
-  const tolF = tolerance(game.F, horizon);
-  const optimal = followerValues.map((v) => v >= best - tolF);
+  const [tolL, tolF] = [tolerance(game.L, horizon), tolerance(game.F, horizon)];
   const sign = ties === "strong" ? 1 : -1;
-  return firstBest(
-    leaderValues.map((v) => sign * v),
-    tolerance(game.L, horizon),
-    optimal,
-  );
+  return pickReply(leaderValues, followerValues, leaderValues.length, tolL, tolF, sign);
 }
 
 /** batched.play_tables: one episode; `followerAt(t, state)` gives the follower's action. */
@@ -90,68 +97,116 @@ export function playEpisode(game, horizon, leaderTable, followerAt) {
 
 const total = (steps, key) => steps.reduce((sum, step) => sum + step[key], 0);
 
-/** solver._stationary_responses: enumerate every follower table against one leader table. */
-function stationaryResponse(game, horizon, leaderTable, ties) {
+/** solver._stationary_responses: a function of a leader table that enumerates every follower
+ * table against it and returns the follower's best one (`policy`) and both returns. */
+function stationaryResponder(game, horizon, ties) {
   const states = nStates(game);
   const count = nFollower(game) ** states;
-  const leaderValues = [];
-  const followerValues = [];
-  for (let code = 0; code < count; code++) {
-    const table = tableOf(code, nFollower(game), states);
-    const steps = playEpisode(game, horizon, leaderTable, (t, s) => table[s]);
-    leaderValues.push(total(steps, "leader"));
-    followerValues.push(total(steps, "follower"));
-  }
-  const choice = pick(leaderValues, followerValues, ties, game, horizon);
-  return {
-    policy: tableOf(choice, nFollower(game), states),
-    leaderReturn: leaderValues[choice],
-    followerReturn: followerValues[choice],
+  return (leaderTable) => {
+    const leaderValues = [];
+    const followerValues = [];
+    for (let code = 0; code < count; code++) {
+      const table = tableOf(code, nFollower(game), states);
+      const steps = playEpisode(game, horizon, leaderTable, (t, s) => table[s]);
+      leaderValues.push(total(steps, "leader"));
+      followerValues.push(total(steps, "follower"));
+    }
+    const choice = pick(leaderValues, followerValues, ties, game, horizon);
+    return {
+      policy: tableOf(choice, nFollower(game), states),
+      leaderReturn: leaderValues[choice],
+      followerReturn: followerValues[choice],
+    };
   };
 }
 
-/** solver._time_aware_responses: backward induction over (step, state). */
-function timeAwareResponse(game, horizon, leaderTable, ties) {
-  const states = nStates(game);
-  let valueF = new Array(states).fill(0);
-  let valueL = new Array(states).fill(0);
-  const policy = [];
-  for (let t = horizon - 1; t >= 0; t--) {
-    const row = [];
-    const newF = [];
-    const newL = [];
-    for (let s = 0; s < states; s++) {
-      const a = leaderTable[s];
-      const qF = [];
-      const qL = [];
-      for (let b = 0; b < nFollower(game); b++) {
-        const next = nextState(game, a, b);
-        qF.push(game.F[a][b] + valueF[next]);
-        qL.push(game.L[a][b] + valueL[next]);
+/** solver._time_aware_responses: a function of a leader table that finds the follower's best
+ * response by backward induction over (step, state) and returns both returns, with the
+ * `policy` (step x state) when `withPolicy`. Typed arrays and no allocation per state: a 3x3
+ * game runs it for each of its 59,049 leader tables. */
+function timeAwareResponder(game, horizon, ties) {
+  const [n, m, states] = [nLeader(game), nFollower(game), nStates(game)];
+  const [L, F] = [game.L, game.F].map((matrix) => Float64Array.from(matrix.flat()));
+  const [tolL, tolF] = [tolerance(game.L, horizon), tolerance(game.F, horizon)];
+  const sign = ties === "strong" ? 1 : -1;
+  const [qL, qF] = [new Float64Array(m), new Float64Array(m)];
+  let [valueL, valueF, newL, newF] = [0, 0, 0, 0].map(() => new Float64Array(states));
+  return (leaderTable, withPolicy = false) => {
+    const policy = [];
+    valueL.fill(0);
+    valueF.fill(0);
+    for (let t = horizon - 1; t >= 0; t--) {
+      const row = withPolicy ? new Array(states) : null;
+      for (let s = 0; s < states; s++) {
+        const a = leaderTable[s];
+        for (let b = 0; b < m; b++) {
+          const next = 1 + a + n * b; // nextState
+          qF[b] = F[a * m + b] + valueF[next];
+          qL[b] = L[a * m + b] + valueL[next];
+        }
+        const choice = pickReply(qL, qF, m, tolL, tolF, sign);
+        if (row) row[s] = choice;
+        newF[s] = qF[choice];
+        newL[s] = qL[choice];
       }
-      const choice = pick(qL, qF, ties, game, horizon);
-      row.push(choice);
-      newF.push(qF[choice]);
-      newL.push(qL[choice]);
+      if (row) policy.unshift(row);
+      [valueL, newL, valueF, newF] = [newL, valueL, newF, valueF];
     }
-    policy.unshift(row);
-    valueF = newF;
-    valueL = newL;
-  }
-  return { policy, leaderReturn: valueL[0], followerReturn: valueF[0] };
+    return { policy, leaderReturn: valueL[0], followerReturn: valueF[0] };
+  };
 }
 
-/** solver.solve_iterated: the best leader table (lowest code among ties) and its response. */
-export function solveIterated(game, horizon, followerClass, ties) {
-  const respond = followerClass === "stationary" ? stationaryResponse : timeAwareResponse;
-  const states = nStates(game);
-  const responses = [];
-  for (let code = 0; code < nLeader(game) ** states; code++) {
-    const table = tableOf(code, nLeader(game), states);
-    responses.push({ table, ...respond(game, horizon, table, ties) });
+/** The limits of the browser solver: (leader, follower) table pairs a stationary follower's
+ * enumeration may play, and (leader table, step, state, reply) evaluations of the time-aware
+ * backward induction (a 3x3 game at horizon 10: 59,049 x 10 x 10 x 3 = 17.7 million). */
+export const MAX_STATIONARY_PAIRS = 2 ** 20;
+export const MAX_TIME_AWARE_EVALUATIONS = 10 ** 8;
+
+const thousands = (x) => x.toLocaleString("en");
+
+/** Why the browser does not solve this game for this follower class, or "" when it does. */
+export function refusal(game, horizon, followerClass) {
+  const [n, m, states] = [nLeader(game), nFollower(game), nStates(game)];
+  const [tables, size] = [n ** states, `${n}x${m}`];
+  if (followerClass === "stationary") {
+    const replies = m ** states;
+    if (tables * replies <= MAX_STATIONARY_PAIRS) return "";
+    return (
+      `The stationary follower is not solved exactly for a ${size} game: the leader has ` +
+      `${n}**${states} = ${thousands(tables)} memory-1 tables and the follower ` +
+      `${m}**${states} = ${thousands(replies)}, so the exact solution would play all ` +
+      `${thousands(tables)} x ${thousands(replies)} = ${thousands(tables * replies)} (leader, ` +
+      `follower) table pairs (this panel plays at most ${thousands(MAX_STATIONARY_PAIRS)}). ` +
+      `Choose the time-aware follower: backward induction solves it exactly.`
+    );
   }
-  const values = responses.map((r) => r.leaderReturn);
-  return responses[firstBest(values, tolerance(game.L, horizon))];
+  const evaluations = tables * horizon * states * m;
+  if (evaluations <= MAX_TIME_AWARE_EVALUATIONS) return "";
+  return (
+    `A ${size} game at horizon ${horizon} is too large for this panel: backward induction ` +
+    `against each of its ${n}**${states} = ${thousands(tables)} leader tables takes ` +
+    `${thousands(evaluations)} evaluations (this panel does at most ` +
+    `${thousands(MAX_TIME_AWARE_EVALUATIONS)}).`
+  );
+}
+
+/** solver.solve_iterated: the best leader table (lowest code among ties) and the follower's
+ * response to it; every leader table is enumerated in code order. Throws `refusal`'s message
+ * when the game is too large. */
+export function solveIterated(game, horizon, followerClass, ties) {
+  const why = refusal(game, horizon, followerClass);
+  if (why) throw new Error(why);
+  const responder = followerClass === "stationary" ? stationaryResponder : timeAwareResponder;
+  const respond = responder(game, horizon, ties);
+  const [n, states] = [nLeader(game), nStates(game)];
+  const values = new Float64Array(n ** states);
+  const table = new Array(states).fill(0);
+  for (let code = 0; code < values.length; code++) {
+    values[code] = respond(table).leaderReturn;
+    for (let s = 0; s < states && ++table[s] === n; s++) table[s] = 0; // the next code
+  }
+  const best = tableOf(firstBest(values, tolerance(game.L, horizon)), n, states);
+  return { table: best, ...respond(best, true) };
 }
 
 /** describe.replay: the episode of a leader table against a (stationary or time-aware) policy. */
@@ -241,9 +296,9 @@ const CSS = `
 .smeta-panel label{margin-right:1em;white-space:nowrap}
 .smeta-panel .smeta-field{white-space:nowrap}
 .smeta-panel .smeta-field label{margin-right:.3em}
-.smeta-panel input[type=number],.smeta-panel select{color:inherit;background:transparent;
+.smeta-panel input[data-cell],.smeta-panel select{color:inherit;background:transparent;
   border:1px solid var(--smeta-line);border-radius:3px;padding:1px 3px;font:inherit}
-.smeta-panel input[type=number]{width:5em}
+.smeta-panel input[data-cell]{width:4em}
 .smeta-panel option{color:initial;background:initial}
 .smeta-panel :focus-visible{outline:2px solid var(--pst-color-primary,#0173b2);outline-offset:1px}
 .smeta-panel table{border-collapse:collapse;margin:.3em 0 .6em 0;color:inherit}
@@ -460,34 +515,89 @@ function barChart(labels, gaps, exactBelow, width = 520, height = 170) {
 const BLUE = "#3b8fd6";
 const ORANGE = "#e69a1c";
 
-// ---- the game panel (chapters 1 and 2) ----------------------------------------------------------
+// ---- the game panel (chapters 1 and 2, Beyond 2x2) ----------------------------------------------
 
-const CELLS = ["CC", "CD", "DC", "DD"];
+const PLAYERS = ["leader", "follower"];
 
-function gameControls(model) {
-  const games = Object.keys(model.get("games"));
+/** Cell k of the payoff grid (row by row): "CD" when every action name is one letter, else
+ * "(leader action, follower action)". */
+function cellName([la, fa], k) {
+  const [a, b] = [Math.floor(k / fa.length), k % fa.length];
+  const short = [...la, ...fa].every((name) => /^[A-Za-z]$/.test(name));
+  return short ? `${la[a]}${fa[b]}` : `(${la[a]}, ${fa[b]})`;
+}
+
+/** A payoff box's text as a number; null (Python's None) when it is empty or not a number. */
+function payoffOf(text) {
+  const value = Number(text);
+  return text.trim() !== "" && Number.isFinite(value) ? value : null;
+}
+
+/** What makes `cells` no payoffs of the game with these `actions`, or "". `typed(k, who)` is
+ * the text of a payoff's box, if any, to name what the reader typed. */
+export function payoffProblem(cells, actions, typed = () => undefined) {
+  const [n, m] = actions.map((names) => names.length);
+  if (!Array.isArray(cells) || cells.length !== n * m) {
+    const got = Array.isArray(cells) ? `${cells.length} pairs` : JSON.stringify(cells);
+    return (
+      `a ${n}x${m} game needs ${n * m} (leader, follower) payoff pairs, one per cell, row by ` +
+      `row; got ${got}.`
+    );
+  }
+  for (const [k, cell] of cells.entries()) {
+    if (!Array.isArray(cell) || cell.length !== 2) {
+      const got = JSON.stringify(cell);
+      return `cell ${cellName(actions, k)} needs a (leader, follower) pair of payoffs, got ${got}.`;
+    }
+    const who = cell.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+    if (who >= 0) {
+      const text = typed(k, who) ?? String(cell[who] ?? "");
+      const got = text.trim() === "" ? "an empty box" : JSON.stringify(text);
+      const where = `the ${PLAYERS[who]} payoff of cell ${cellName(actions, k)}`;
+      return `${where} must be a finite number, got ${got}.`;
+    }
+  }
+  return "";
+}
+
+function payoffGrid(model) {
   const cells = model.get("cells");
   const [la, fa] = model.get("actions");
-  const inputs = CELLS.map((_, k) => {
-    const cell = `${la[k >> 1]}, ${fa[k & 1]}`;
-    const box = (who, i) =>
-      `<input type="number" step="any" data-cell="${k}" data-who="${i}" value="${cells[k][i]}" ` +
-      `aria-label="${who} payoff when (leader, follower) play (${cell})">`;
-    return `<td>${box("leader", 0)} ${box("follower", 1)}</td>`;
-  });
+  const box = (a, b, who) => {
+    const k = a * fa.length + b;
+    const value = escapeHtml(cells[k]?.[who] ?? "");
+    const label = `${PLAYERS[who]} payoff when (leader, follower) play (${la[a]}, ${fa[b]})`;
+    return (
+      `<input type="text" inputmode="decimal" data-cell="${k}" data-who="${who}" ` +
+      `value="${value}" aria-label="${escapeHtml(label)}">`
+    );
+  };
   const th = (scope, text) => tag("th", { scope }, escapeHtml(text));
-  const grid =
+  const rows = la.map(
+    (name, a) =>
+      `<tr>${th("row", name)}` +
+      fa.map((_, b) => `<td>${box(a, b, 0)} ${box(a, b, 1)}</td>`).join("") +
+      `</tr>`,
+  );
+  return (
     `<table class="smeta-payoffs"><caption>Payoffs (leader, follower); rows: the leader's ` +
     `action, columns: the follower's</caption>` +
-    `<thead><tr><th></th>${th("col", fa[0])}${th("col", fa[1])}</tr></thead><tbody>` +
-    `<tr>${th("row", la[0])}${inputs[0]}${inputs[1]}</tr>` +
-    `<tr>${th("row", la[1])}${inputs[2]}${inputs[3]}</tr></tbody></table>`;
+    `<thead><tr><th></th>${fa.map((name) => th("col", name)).join("")}</tr></thead>` +
+    `<tbody>${rows.join("")}</tbody></table>`
+  );
+}
+
+function gameControls(model) {
+  const games = model.get("games");
+  const size = ({ actions: [la, fa] }) =>
+    la.length === 2 && fa.length === 2 ? "" : ` (${la.length}x${fa.length})`;
   const names = [
-    ...games.map((g) => [g, g.replaceAll("_", " ")]),
+    ...Object.entries(games).map(([g, state]) => [g, g.replaceAll("_", " ") + size(state)]),
     ["custom", "custom (your payoffs)"],
   ];
   return (
-    `<div class="smeta-row">${select("game", "Game", names, model.get("game"))}</div>${grid}` +
+    `<div class="smeta-row">${select("game", "Game", names, model.get("game"))}</div>` +
+    payoffGrid(model) +
     `<div class="smeta-row">` +
     radios(
       "follower_class",
@@ -515,7 +625,11 @@ function iteratedResult(game, model) {
   const horizon = model.get("horizon");
   const followerClass = model.get("follower_class");
   const ties = model.get("ties");
+  const why = refusal(game, horizon, followerClass);
+  if (why) return tag("p", { class: "smeta-error" }, escapeHtml(why));
+  const started = performance.now();
   const solution = solveIterated(game, horizon, followerClass, ties);
+  const millis = performance.now() - started;
   const words = solution.table.map((a, s) => [
     s,
     s === 0 ? "first step" : `after ${describeMove(game, s)}`,
@@ -541,6 +655,13 @@ function iteratedResult(game, model) {
   const data = { "data-leader-return": solution.leaderReturn, "data-table": solution.table };
   return (
     tag("p", { class: "smeta-value", ...data }, value) +
+    tag(
+      "p",
+      { class: "smeta-timing", "data-millis": millis.toFixed(1) },
+      `Solved in your browser in ${millis.toFixed(0)} ms: all ` +
+        `${thousands(nLeader(game) ** nStates(game))} leader tables, each against the follower's ` +
+        `exact best response.`,
+    ) +
     `<p><b>Optimal leader table</b> (its answers to the ${nStates(game)} queries):</p>` +
     tableHtml(["state", "when", "leader plays"], words, "smeta-words") +
     `<p><b>The episode it induces</b> against the follower's best response:</p>` +
@@ -660,17 +781,16 @@ function renderGame(model, el) {
   };
   const update = () => {
     const result = el.querySelector(".smeta-result");
-    const cells = model.get("cells");
-    const bad = cells.flat().findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
-    if (bad >= 0) {
-      const who = bad % 2 ? "follower" : "leader";
-      result.innerHTML =
-        `<p class="smeta-error">Cannot solve this game: the ${who} payoff of cell ` +
-        `${CELLS[bad >> 1]} must be a finite number.</p>`;
+    const [cells, actions] = [model.get("cells"), model.get("actions")];
+    const typed = (k, who) => el.querySelector(`input[data-cell="${k}"][data-who="${who}"]`)?.value;
+    const problem = payoffProblem(cells, actions, typed);
+    if (problem) {
+      const message = `Cannot solve this game: ${escapeHtml(problem)}`;
+      result.innerHTML = tag("p", { class: "smeta-error" }, message);
       return;
     }
     const started = performance.now();
-    const game = fromCells(cells, ...model.get("actions"));
+    const game = fromCells(cells, ...actions);
     result.innerHTML =
       (model.get("one_shot") ? oneShotResult(game, model) : "") + iteratedResult(game, model);
     el.dataset.millis = (performance.now() - started).toFixed(2);
@@ -679,8 +799,7 @@ function renderGame(model, el) {
     const target = event.target;
     if (target.dataset.cell !== undefined) {
       const cells = model.get("cells").map((c) => [...c]);
-      const value = target.value === "" ? NaN : Number(target.value);
-      cells[+target.dataset.cell][+target.dataset.who] = value;
+      cells[+target.dataset.cell][+target.dataset.who] = payoffOf(target.value);
       write({ cells, game: "custom" });
       el.querySelector('select[data-key="game"]').value = "custom";
     } else if (target.dataset.key === "p") {

@@ -10,15 +10,18 @@ JSON and the module inline, so the static book (which loads no widget manager: b
 renders text/html, not the widget view) shows the same panel, computed in the browser, with no
 kernel and no training. Where scripts do not run (an untrusted notebook) that output shows its
 first view, computed here by the Python solver. Payoffs are raw (1..4 per step for the canonical
-games).
+games). The game panel takes games of any size the browser can solve: the 12 canonical 2x2 games
+and the 3x3 suite of ``games.bigger`` (time-aware follower; a stationary one is refused there).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import itertools
 import json
+import re
 from dataclasses import dataclass, replace
 from importlib.resources import files
 from typing import Any, ClassVar
@@ -42,6 +45,7 @@ from stackmeta_lite.common.validation import (
     check_range,
 )
 from stackmeta_lite.display.describe import commitment_curve, leader_table_in_words, replay
+from stackmeta_lite.games.bigger import BIGGER_GAMES
 from stackmeta_lite.games.bimatrix import (
     BATTLE_OF_THE_SEXES,
     CANONICAL_GAMES,
@@ -50,7 +54,12 @@ from stackmeta_lite.games.bimatrix import (
 )
 from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.games.one_shot import mixed_stackelberg, pure_nash_equilibria, pure_stackelberg
-from stackmeta_lite.games.solver import FOLLOWER_CLASSES, GAP_TOLERANCE, solve_iterated
+from stackmeta_lite.games.solver import (
+    FOLLOWER_CLASSES,
+    GAP_TOLERANCE,
+    check_solvable,
+    solve_iterated,
+)
 from stackmeta_lite.games.ties import TIE_RULES
 
 COMMITMENT_EXAMPLE = BimatrixGame(
@@ -63,16 +72,17 @@ COMMITMENT_EXAMPLE = BimatrixGame(
 """A one-shot game where committing to a mixed strategy beats every pure commitment: pure
 commitment gets the leader 3, mixing U and D half and half gets it 3.5."""
 
+CATALOG_GAMES: dict[str, BimatrixGame] = {name: make_game(name) for name in CANONICAL_GAMES}
+"""The 12 canonical 2x2 games, by name."""
+
 ONE_SHOT_GAMES: dict[str, BimatrixGame] = {
     BATTLE_OF_THE_SEXES: make_game(BATTLE_OF_THE_SEXES),
     COMMITMENT_EXAMPLE.name: COMMITMENT_EXAMPLE,
-    **{name: make_game(name) for name in CANONICAL_GAMES},
+    **CATALOG_GAMES,
 }
 
 MODULE = files("stackmeta_lite.display").joinpath("panels.js").read_text()
 """The panels' ES module (stackmeta_lite/display/panels.js)."""
-CELL_NAMES = ("CC", "CD", "DC", "DD")
-"""The cells of a 2x2 game, (leader action, follower action), in the order of ``from_cells``."""
 PLAYERS = ("leader", "follower")
 _NO_SCRIPT_NOTE = (
     "<p><i>This panel computes in your browser; where scripts do not run (an untrusted "
@@ -127,6 +137,14 @@ class PanelWidget(anywidget.AnyWidget):
         return self.static()._repr_html_()
 
 
+def _cell_names(actions: list[list[str]]) -> list[str]:
+    """The cells of the payoff grid, row by row, as panels.js names them: "CD" when every action
+    name is one letter, else "(leader action, follower action)"."""
+    leader, follower = actions
+    short = all(re.fullmatch("[A-Za-z]", name) for name in (*leader, *follower))
+    return [f"{a}{b}" if short else f"({a}, {b})" for a in leader for b in follower]
+
+
 def _cell_value(cell: str, who: str, value: Any) -> float | None:
     """A payoff of a cell as a float; None is an empty box in the panel."""
     if value is None:
@@ -138,13 +156,14 @@ def _cell_value(cell: str, who: str, value: Any) -> float | None:
 
 
 class GamePanel(PanelWidget):
-    """The game panel (see ``game_explorer``): a 2x2 game, the follower class and the tie rule as
-    synced traits, and ``train``, which runs the method on the panel's game."""
+    """The game panel (see ``game_explorer``): an n x m game, the follower class and the tie rule
+    as synced traits, and ``train``, which runs the method on the panel's game."""
 
     games = traitlets.Dict().tag(sync=True)
     game = traitlets.Unicode().tag(sync=True)
     cells = traitlets.List().tag(sync=True)
-    """(leader, follower) payoffs in the cell order CC, CD, DC, DD; None where a box is empty."""
+    """(leader, follower) payoffs, one pair per cell row by row (CC, CD, DC, DD for a 2x2 game);
+    None where a box is empty or holds no number."""
     actions = traitlets.List().tag(sync=True)
     follower_class = traitlets.Enum(FOLLOWER_CLASSES, "stationary").tag(sync=True)
     ties = traitlets.Enum(TIE_RULES, "strong").tag(sync=True)
@@ -178,15 +197,17 @@ class GamePanel(PanelWidget):
 
     @traitlets.validate("cells")
     def _check_cells(self, proposal: dict) -> list[list[float | None]]:
-        cells = proposal["value"]
-        if len(cells) != 4 or any(not isinstance(c, list | tuple) or len(c) != 2 for c in cells):
+        cells, names = proposal["value"], _cell_names(self.actions)
+        if len(cells) != len(names) or any(
+            not isinstance(c, list | tuple) or len(c) != 2 for c in cells
+        ):
             raise traitlets.TraitError(
-                "cells must be 4 (leader, follower) payoff pairs in the order CC, CD, DC, DD; "
-                f"got {cells!r}"
+                f"cells must be {len(names)} (leader, follower) payoff pairs, one per cell row by "
+                f"row ({', '.join(names)}); got {cells!r}"
             )
         return [
             [_cell_value(name, who, value) for who, value in zip(PLAYERS, cell, strict=True)]
-            for name, cell in zip(CELL_NAMES, cells, strict=True)
+            for name, cell in zip(names, cells, strict=True)
         ]
 
     @traitlets.validate("p")
@@ -211,12 +232,13 @@ class GamePanel(PanelWidget):
 
     def bimatrix(self) -> BimatrixGame:
         """The panel's game as it stands; a ValueError names an empty payoff box."""
-        for name, cell in zip(CELL_NAMES, self.cells, strict=True):
+        for name, cell in zip(_cell_names(self.actions), self.cells, strict=True):
             for who, value in zip(PLAYERS, cell, strict=True):
                 if value is None:
                     raise ValueError(f"the {who} payoff of cell {name} is empty: type a number")
-        payoffs = np.array(self.cells, dtype=float).reshape(2, 2, 2)
         (leader_actions, follower_actions) = map(tuple, self.actions)
+        shape = (len(leader_actions), len(follower_actions), 2)
+        payoffs = np.array(self.cells, dtype=float).reshape(shape)
         return BimatrixGame(
             payoffs[..., 0],
             payoffs[..., 1],
@@ -228,9 +250,9 @@ class GamePanel(PanelWidget):
     def first_view(self) -> str:
         try:
             game = self.bimatrix()
-        except ValueError as error:
+            view = solution_html(game, self.follower_class, self.ties, self.horizon)
+        except ValueError as error:  # an empty box, or a game too large for the solver
             return f"<p>{html.escape(str(error))}</p>"
-        view = solution_html(game, self.follower_class, self.ties, self.horizon)
         return (_one_shot_html(game, self.p, self.ties) + view) if self.one_shot else view
 
     def train(self, seed: int = 0) -> pd.DataFrame:
@@ -308,6 +330,7 @@ def _table_html(frame: pd.DataFrame) -> str:
     return frame.to_html(index=False, border=0, float_format="{:g}".format)
 
 
+@functools.lru_cache(maxsize=16)  # a 3x3 game takes seconds; a panel shows its first view twice
 def solution_html(
     game: BimatrixGame, follower_class: str = "stationary", ties: str = "strong", horizon: int = 10
 ) -> str:
@@ -351,11 +374,8 @@ def _one_shot_html(game: BimatrixGame, p: float, ties: str) -> str:
 
 
 def _cells(game: BimatrixGame) -> list[list[float]]:
-    """(leader, follower) payoffs in the cell order CC, CD, DC, DD, as games.from_cells takes."""
-    return [
-        [float(game.leader_payoffs[i, j]), float(game.follower_payoffs[i, j])]
-        for i, j in ((0, 0), (0, 1), (1, 0), (1, 1))
-    ]
+    """(leader, follower) payoffs, one pair per cell row by row, as panels.js's fromCells takes."""
+    return np.stack([game.leader_payoffs, game.follower_payoffs], axis=-1).reshape(-1, 2).tolist()
 
 
 def _game_state(game: BimatrixGame) -> dict:
@@ -365,25 +385,70 @@ def _game_state(game: BimatrixGame) -> dict:
     }
 
 
+def _panel_games(
+    game: str | BimatrixGame, one_shot: bool
+) -> tuple[dict[str, BimatrixGame], BimatrixGame]:
+    """The games the panel lists and the one it starts at. A name picks its list: the one-shot
+    games (``one_shot``), else the 12 canonical games or the 3x3 suite (``BIGGER_GAMES``). A
+    ``BimatrixGame`` joins the list of its size (2x2: the canonical games, else the suite) under
+    its name, or starts as the panel's "custom" game if that is its name."""
+    lists = [ONE_SHOT_GAMES] if one_shot else [CATALOG_GAMES, BIGGER_GAMES]
+    if isinstance(game, str):
+        found = next((games for games in lists if game in games), None)
+        if found is None:
+            offered = ", ".join(name for games in lists for name in games)
+            raise ValueError(f"unknown game {game!r}; the panel offers: {offered}")
+        return found, found[game]
+    if not isinstance(game, BimatrixGame):
+        raise ValueError(
+            f"game must be a game's name or a BimatrixGame, got {game!r} ({type(game).__name__})"
+        )
+    if one_shot and game.n_leader_actions != 2:
+        raise ValueError(
+            f"the one-shot view commits between 2 leader actions; {game.name!r} has "
+            f"{game.n_leader_actions}"
+        )
+    games = lists[0] if game.leader_payoffs.shape == (2, 2) else lists[-1]
+    if game.name == "custom":
+        return games, game
+    if games.get(game.name, game) != game:
+        raise ValueError(
+            f"the panel lists a different game called {game.name!r}: give yours another name"
+        )
+    return {**games, game.name: game}, game
+
+
+def _stationary_fits(game: BimatrixGame, horizon: int) -> bool:
+    """Whether the exact solver can enumerate every stationary follower table (2x2: yes; 3x3:
+    59,049 x 59,049 table pairs, no)."""
+    iterated = IteratedGame(game, horizon)
+    try:
+        check_solvable(iterated, iterated.n_contexts, "stationary")
+    except ValueError:
+        return False
+    return True
+
+
 def game_explorer(
-    game: str = "prisoners_dilemma", horizon: int = 10, one_shot: bool = False
+    game: str | BimatrixGame = "prisoners_dilemma", horizon: int = 10, one_shot: bool = False
 ) -> GamePanel:
-    """Pick a canonical game or edit the four payoff cells of a 2x2 game, choose the follower
-    class and tie rule, and see the exact Stackelberg value of the iterated game, the optimal
-    leader table in words and its episode; with ``one_shot``, also the one-shot commitment curve
-    (pure and mixed commitment, pure Nash). In a live kernel, also train the method on the game."""
-    games = (
-        ONE_SHOT_GAMES
-        if check_bool("one_shot", one_shot)
-        else {name: make_game(name) for name in CANONICAL_GAMES}
-    )
-    if game not in games:
-        raise ValueError(f"unknown game {game!r}; the panel offers: {', '.join(games)}")
+    """Pick a game or edit its payoffs, choose the follower class and tie rule, and see the exact
+    Stackelberg value of the iterated game, the optimal leader table in words, its episode and
+    how long the browser took to solve it; with ``one_shot``, also the one-shot commitment curve
+    (pure and mixed commitment, pure Nash). In a live kernel, also train the method on the game.
+
+    ``game``: a canonical 2x2 game's name (the panel lists the 12), a 3x3 suite game's name from
+    ``games.bigger.BIGGER_GAMES`` (the panel lists the 4, e.g. ``game_explorer("inspection")``),
+    or a ``BimatrixGame`` of any size (listed with the games of its size). The follower starts
+    stationary where the exact solver can enumerate its tables (2x2), else time-aware (3x3)."""
+    check_bool("one_shot", one_shot)
     check_positive_int("horizon", horizon)
+    games, start = _panel_games(game, one_shot)
     return GamePanel(
         games={name: _game_state(g) for name, g in games.items()},
-        game=game,
-        **_game_state(games[game]),
+        game=start.name,
+        **_game_state(start),
+        follower_class="stationary" if _stationary_fits(start, horizon) else "time_aware",
         horizon=horizon,
         one_shot=one_shot,
     )
