@@ -6,8 +6,9 @@ Each run is scored on its final leader table against the exact time-aware Stacke
 (``experiments/network_run.py``). Neither the reply search nor the stationary solver fits these
 games (59,049 leader tables), so no enumeration runs here.
 
-Run: python benchmarks/bench_network_meta.py [--seeds 1000-1002] [--workers 2]
-(writes stackmeta_lite/data/results/network_meta.csv)
+Run: python benchmarks/bench_network_meta.py [--seeds 1000-1019] [--continual 0,1] [--workers 2]
+(writes stackmeta_lite/data/results/network_meta.csv; rows of other runs already there are kept,
+a re-run replaces its own)
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from stackmeta_lite.games.iterated import IteratedGame
 from stackmeta_lite.method.network_meta import NetworkRunConfig
 
 OUT = data.RESULTS / "network_meta.csv"
-CONTINUAL = (0, 1)
+KEYS = ["game", "seed", "continual"]
 
 
 def one_run(job: tuple[str, int, int]) -> dict:
@@ -39,13 +40,18 @@ def one_run(job: tuple[str, int, int]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seeds", type=_seeds, default=_seeds("1000-1002"))
+    parser.add_argument("--seeds", type=_seeds, default=_seeds("1000-1019"))
+    parser.add_argument(
+        "--continual", type=_seeds, default=[0, 1], help="follower batches per leader update"
+    )
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    jobs = [(g, s, c) for g in BIGGER_GAMES for s in args.seeds for c in CONTINUAL]
+    jobs = [(g, s, c) for g in BIGGER_GAMES for s in args.seeds for c in args.continual]
     with worker_pool(args.workers, len(jobs)) as pool:
-        table = pd.DataFrame(list(pool.map(one_run, jobs)))
-    write_csv(table, OUT)
+        new = pd.DataFrame(list(pool.map(one_run, jobs)))
+    old = pd.read_csv(OUT) if OUT.exists() else new.iloc[:0]
+    table = pd.concat([old, new], ignore_index=True).drop_duplicates(KEYS, keep="last")
+    write_csv(table.sort_values(KEYS, kind="stable"), OUT)
     summary = table.groupby(["game", "continual"])[["at_optimum", "passed", "steps_with_queries"]]
     print(summary.mean().to_string())
 

@@ -23,12 +23,23 @@ def solve(args: argparse.Namespace) -> pd.DataFrame:
     from stackmeta_lite.games.ties import TIE_RULES
 
     games = [IteratedGame(game, args.horizon) for game in args.games]  # names or games
-    for iterated in games:  # refuse too large problems before solving any
+    fitting = []  # per game, the follower classes that fit; a game none fits is refused
+    for iterated in games:  # before solving any
+        classes, refusals = [], []
         for follower_class in FOLLOWER_CLASSES:
-            check_solvable(iterated, iterated.n_contexts, follower_class)
+            try:
+                check_solvable(iterated, iterated.n_contexts, follower_class)
+                classes.append(follower_class)
+            except ValueError as error:
+                refusals.append(f"{iterated.game.name}, {follower_class} follower: {error}")
+        if not classes:
+            raise ValueError("; ".join(refusals))
+        for refusal in refusals:  # e.g. the stationary class of a 3x3 game
+            print(f"skipped {refusal}", file=sys.stderr)
+        fitting.append(classes)
     rows = []
-    for iterated in games:
-        for follower_class in FOLLOWER_CLASSES:
+    for iterated, classes in zip(games, fitting, strict=True):
+        for follower_class in classes:
             for ties in TIE_RULES:
                 solution = solve_iterated(iterated, follower_class, ties)
                 say_table(iterated, follower_class, ties, solution.per_step, solution.leader_table)

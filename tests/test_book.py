@@ -49,7 +49,7 @@ PLUMBING = re.compile(r"^\s*(?:assert\b|glue\(|%pip\b|pd\.testing\.assert_)", re
 HIDDEN_TAGS = {"remove-cell", "remove-input"}
 
 # Chapters whose page must show a live panel (stackmeta_lite.display.panels, rendered by panels.js).
-PANEL_CHAPTERS = ["01_markov_games", "02_stackelberg", "04_meta_follower"]
+PANEL_CHAPTERS = ["01_markov_games", "02_stackelberg", "04_meta_follower", "07_beyond_2x2"]
 
 # What a failed cell leaves in a myst-nb page: an error output, a traceback, text on stderr, or a
 # widget that the embedder could not render.

@@ -62,9 +62,18 @@ def test_out_is_checked_before_computing(tmp_path, capsys, monkeypatch):
     assert "exists and is not a directory" in err
 
 
-def test_a_huge_horizon_is_refused_by_the_solver_guard(capsys):
-    err = _fails(["solve", "--games", "hero", "--horizon", "100000"], capsys)
-    assert "would need about 4,688 MiB" in err and "MAX_SOLVER_BYTES = 1,024 MiB" in err
+def test_a_huge_horizon_skips_the_class_the_solver_guard_refuses(capsys):
+    assert main(["solve", "--games", "hero", "--horizon", "25000"]) == 0
+    captured = capsys.readouterr()
+    assert "skipped hero, stationary follower" in captured.err
+    assert "would need about 1,172 MiB" in captured.err and "1,024 MiB" in captured.err
+    values = pd.read_csv(io.StringIO(captured.out))
+    assert set(values["follower_class"]) == {"time_aware"} and len(values) == 2
+
+
+def test_a_game_no_follower_class_fits_is_refused(capsys):
+    err = _fails(["solve", "--games", "hero", "--horizon", "2000000000"], capsys)
+    assert "stationary follower" in err and "time_aware follower" in err
 
 
 def _subparsers(root):
@@ -229,6 +238,26 @@ def test_solve_reads_your_own_game_from_a_file(tmp_path, capsys):
     catalog = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"leader_table": str})
     assert set(own["game"]) == {"my_dilemma"}
     pd.testing.assert_frame_equal(own.drop(columns="game"), catalog.drop(columns="game"))
+
+
+def test_solve_gives_a_3x3_game_its_time_aware_values_and_says_why_not_stationary(tmp_path, capsys):
+    from stackmeta_lite.games.bigger import BIGGER_GAMES
+
+    game = BIGGER_GAMES["inspection"]
+    mine = _game_file(
+        tmp_path / "inspection.json",
+        name="my_inspection",
+        leader_payoffs=game.leader_payoffs.tolist(),
+        follower_payoffs=game.follower_payoffs.tolist(),
+    )
+    assert main(["solve", "--game-file", mine]) == 0
+    captured = capsys.readouterr()
+    values = pd.read_csv(io.StringIO(captured.out), dtype={"leader_table": str})
+    assert set(values["follower_class"]) == {"time_aware"}
+    by_ties = values.set_index("ties")["per_step"]
+    assert by_ties["strong"] == pytest.approx(3.6) and by_ties["weak"] == pytest.approx(2.6)
+    assert "skipped my_inspection, stationary follower" in captured.err
+    assert "MAX_SOLVER_BYTES" in captured.err
 
 
 @pytest.mark.parametrize(

@@ -300,3 +300,78 @@ def test_continual_ablation_draws_one_marker_per_variant_and_game():
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[0] == "frozen, 40 leader updates"
     assert labels[3] == "kept training (1/update), 80 leader updates"
+
+
+def test_payoff_grid_draws_games_of_any_size_given_by_object():
+    from stackmeta_lite.games.bigger import BIGGER_GAMES
+
+    fig = plotting.payoff_grid(list(BIGGER_GAMES.values()), ncols=2)
+    axes = visible_axes(fig)
+    assert len(axes) == 4
+    assert axes[2].get_title() == "inspection"
+    assert len(axes[2].texts) == 9 and axes[2].texts[0].get_text() == "4, 2"
+    assert_legible(fig)
+
+
+def _growth_rows() -> pd.DataFrame:
+    from stackmeta_lite.experiments.growth import METHODS
+
+    rows = []
+    for i, label in enumerate(METHODS.values()):
+        rows.append(
+            {
+                "size": "2x2",
+                "leader_tables": 32,
+                "method": label,
+                "runs": 240,
+                "success": 0.9,
+                "median_steps": 1e4 * (i + 1),
+            }
+        )
+        refused = label == METHODS["search_ppo"]
+        rows.append(
+            {
+                "size": "3x3",
+                "leader_tables": 3**10,
+                "method": label,
+                "runs": 0 if refused else 80,
+                "success": np.nan if refused else 0.5,
+                "median_steps": 1e8 if refused else 2e5,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_growth_draws_each_method_across_sizes_and_hollows_projected_steps():
+    fig = plotting.growth(_growth_rows())
+    left, right = visible_axes(fig)
+    assert len(left.get_lines()) == 4 and len(right.get_lines()) == 4
+    np.testing.assert_allclose(left.get_lines()[0].get_ydata(), [1e4, 1e8])
+    assert left.get_yscale() == "log"
+    projected = [
+        c
+        for c in left.collections
+        if len(c.get_offsets()) and np.allclose(c.get_facecolors()[:, :3], 1.0)
+    ]
+    assert len(projected) == 1 and projected[0].get_offsets()[0, 1] == 1e8
+    assert [t.get_text().split("\n")[1] for t in left.get_xticklabels()] == [
+        "32 leader tables",
+        "59,049 leader tables",
+    ]
+    assert_legible(fig)
+
+
+def test_bigger_runs_places_each_run_by_its_share_of_the_optimum():
+    runs = pd.DataFrame(
+        {
+            "game": ["inspection", "inspection", "rps_edge"],
+            "variant": ["frozen", "kept training", "kept training"],
+            "leader_value": [1.8, 3.6, 1.0],
+            "optimum": [3.6, 3.6, 1.0],
+            "at_optimum": [False, True, True],
+        }
+    )
+    (ax,) = visible_axes(plotting.bigger_runs(runs, ["rps_edge", "inspection"]))
+    shares = sorted(float(x) for c in ax.collections for x in c.get_offsets()[:, 0])
+    assert shares == [0.5, 1.0, 1.0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["rps edge", "inspection"]

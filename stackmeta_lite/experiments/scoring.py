@@ -90,3 +90,28 @@ def value_vs_exact(iterated: IteratedGame, leader_tables: pd.Series) -> np.ndarr
     tables = np.array([[int(a) for a in code] for code in codes])
     _, leader_returns, _ = best_responses(iterated, tables, "stationary", "strong")
     return leader_returns[index] / iterated.horizon
+
+
+def score_final_table(
+    iterated: IteratedGame, table: np.ndarray, leader_return: float, follower_return: float
+) -> dict:
+    """A run scored on its final leader table (S,) in the time-aware class, for games where no
+    stationary reference fits (3x3 and up): the leader's value against its own follower (whose
+    raw episode returns are ``leader_return`` and ``follower_return``), against an exact
+    time-aware best responder, the follower's exact gap and the exact optimum, per step;
+    ``at_optimum`` (own follower, which best-responds) and ``at_optimum_vs_exact`` as ``rows``."""
+    _, exact_leader, exact_follower = best_responses(iterated, table[None], "time_aware")
+    optimum = solve_iterated(iterated, "time_aware", "strong").per_step
+    horizon = iterated.horizon
+    gap = (float(exact_follower[0]) - follower_return) / horizon
+    value = leader_return / horizon
+    return {
+        "game": iterated.game.name,
+        "leader_table": "".join(map(str, table)),
+        "leader_value": value,
+        "value_vs_exact": float(exact_leader[0]) / horizon,
+        "optimum": optimum,
+        "follower_gap": gap,
+        "at_optimum": gap <= GAP_TOLERANCE and value >= optimum - VALUE_TOLERANCE,
+        "at_optimum_vs_exact": float(exact_leader[0]) / horizon >= optimum - VALUE_TOLERANCE,
+    }

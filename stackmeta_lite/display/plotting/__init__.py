@@ -22,10 +22,12 @@ from stackmeta_lite.display.plotting.games import (
 )
 from stackmeta_lite.display.plotting.learning import (
     benchmark,
+    bigger_runs,
     budget_curve,
     continual_ablation,
     exactness_curves,
     gap_heatmap,
+    growth,
     paired_steps,
 )
 from stackmeta_lite.display.plotting.style import (
@@ -66,6 +68,8 @@ __all__ = [
     "benchmark",
     "budget_curve",
     "continual_ablation",
+    "growth",
+    "bigger_runs",
     "paired_steps",
     "ORDER_LABELS",
     "CANNON_COLOURS",

@@ -17,8 +17,8 @@ from stackmeta_lite.display.plotting.style import (
     palette,
     styled,
 )
-from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, BimatrixGame, make_game
-from stackmeta_lite.games.naming import game_names
+from stackmeta_lite.games.bimatrix import CANONICAL_GAMES, BimatrixGame
+from stackmeta_lite.games.naming import resolve_games
 
 
 def _payoff_heatmap(ax: plt.Axes, game: BimatrixGame, vmin: float, vmax: float) -> None:
@@ -36,7 +36,8 @@ def _payoff_heatmap(ax: plt.Axes, game: BimatrixGame, vmin: float, vmax: float) 
                 fontsize=10,
                 color="white" if leader > (vmin + vmax) / 2 else "black",
             )
-    ax.set_xticks(range(game.n_follower_actions), game.follower_actions)
+    wrapped = [action.replace(" ", "\n") for action in game.follower_actions]  # long names
+    ax.set_xticks(range(game.n_follower_actions), wrapped)
     ax.set_yticks(range(game.n_leader_actions), game.leader_actions)
     ax.tick_params(length=0)
     ax.grid(False)
@@ -44,15 +45,16 @@ def _payoff_heatmap(ax: plt.Axes, game: BimatrixGame, vmin: float, vmax: float) 
 
 
 @styled
-def payoff_grid(games: Sequence[str] = CANONICAL_GAMES, ncols: int = 4) -> Figure:
-    """Small 2x2 heat maps of the leader's payoff, one per game, each cell annotated
-    'leader, follower' (raw 1..4); rows are the leader's action, columns the follower's."""
-    games = game_names(games)
-    nrows = int(np.ceil(len(games) / ncols))
-    fig, axes = plt.subplots(
-        nrows, ncols, figsize=(BOOK_WIDTH / 4 * ncols, 2.0 * nrows), squeeze=False
-    )
-    loaded = [make_game(name) for name in games]
+def payoff_grid(games: Sequence[str | BimatrixGame] = CANONICAL_GAMES, ncols: int = 4) -> Figure:
+    """Small heat maps of the leader's payoff, one per game (a name or a ``BimatrixGame`` of any
+    size), each cell annotated 'leader, follower'; rows are the leader's action, columns the
+    follower's."""
+    loaded = resolve_games(games)
+    nrows = int(np.ceil(len(loaded) / ncols))
+    size = max(max(g.leader_payoffs.shape) for g in loaded) / 2
+    width = min(BOOK_WIDTH, BOOK_WIDTH / 4 * ncols * size)
+    height = 2.0 * nrows * (1 + (size - 1) / 2)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), squeeze=False)
     vmin = min(g.leader_payoffs.min() for g in loaded)
     vmax = max(g.leader_payoffs.max() for g in loaded)
     for ax, game in zip(axes.flat, loaded, strict=False):

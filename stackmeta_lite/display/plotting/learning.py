@@ -16,9 +16,11 @@ from stackmeta_lite.display.plotting.style import (
     METHOD_LABELS,
     STEP_LABELS,
     method_palette,
+    palette,
     state_order,
     styled,
 )
+from stackmeta_lite.experiments.growth import METHODS as GROWTH_METHODS
 from stackmeta_lite.games.iterated import IteratedGame
 
 
@@ -253,5 +255,69 @@ def continual_ablation(table: pd.DataFrame, games: Sequence[str]) -> Figure:
     ax.set_xlabel("share of runs at the exact value, follower verified")
     ax.set_xlim(min(0.5, float(table["success_rate"].min()) - 0.05), 1.02)
     ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.45, -0.13), ncol=2)
+    fig.tight_layout()
+    return fig
+
+
+@styled
+def growth(table: pd.DataFrame) -> Figure:
+    """How each method's cost grows with the game (``experiments.growth.growth_table``): left the
+    median env steps per run (log scale; hollow where the method does not fit and the steps are
+    projected), right the share of runs at the exact value with a follower that best-responds.
+    One colour per method (the 2x2 method behind each label)."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(BOOK_WIDTH, 3.6), sharex=True)
+    colours = method_palette()
+    sizes = list(dict.fromkeys(table["size"]))
+    for method, label in GROWTH_METHODS.items():
+        rows = table[table["method"] == label].set_index("size").reindex(sizes)
+        x, colour = np.arange(len(sizes)), colours[method]
+        ran = rows["runs"].to_numpy() > 0
+        left.plot(x, rows["median_steps"], "-", color=colour, label=label)
+        left.scatter(x[ran], rows["median_steps"][ran], color=colour, zorder=3)
+        left.scatter(
+            x[~ran], rows["median_steps"][~ran], facecolors="white", edgecolors=colour, zorder=3
+        )
+        right.plot(x, rows["success"], "-", marker="o", color=colour)
+    left.set_yscale("log")
+    left.set_ylabel("env steps per run, median\n(paper's count; hollow: projected)")
+    right.set_ylabel("share of runs at the exact value,\nfollower best-responding")
+    right.set_ylim(0, 1.02)
+    ticks = [
+        f"{size}\n{n:,} leader tables"
+        for size, n in table.groupby("size", sort=False)["leader_tables"].first().items()
+    ]
+    for ax in (left, right):
+        ax.set_xticks(range(len(sizes)), ticks)
+        ax.set_xlim(-0.3, len(sizes) - 0.7)
+    fig.legend(frameon=False, fontsize=9, loc="lower center", ncol=2, bbox_to_anchor=(0.5, -0.1))
+    fig.tight_layout()
+    return fig
+
+
+@styled
+def bigger_runs(runs: pd.DataFrame, games: Sequence[str]) -> Figure:
+    """Per 3x3 game (rows, in ``games`` order), each run's final leader value per step against
+    its own follower as a share of the exact time-aware optimum, one marker per run and follower
+    variant (``variant`` column); a filled marker where the run is at the optimum with a follower
+    that best-responds."""
+    fig, ax = plt.subplots(figsize=(BOOK_WIDTH, 3.4))
+    variants = list(dict.fromkeys(runs["variant"]))
+    offsets = np.linspace(-0.2, 0.2, len(variants))
+    colours = palette(variants)
+    y = {game: i for i, game in enumerate(games)}
+    jitter = np.random.default_rng(0).uniform(-0.05, 0.05, len(runs))
+    for i, variant in enumerate(variants):
+        rows = runs["variant"] == variant
+        share = runs.loc[rows, "leader_value"] / runs.loc[rows, "optimum"]
+        at = runs.loc[rows, "at_optimum"].to_numpy(bool)
+        height = runs.loc[rows, "game"].map(y).to_numpy() + offsets[i] + jitter[rows.to_numpy()]
+        colour = colours[variant]
+        ax.scatter(share[at], height[at], color=colour, s=22, label=variant)
+        ax.scatter(share[~at], height[~at], facecolors="white", edgecolors=colour, s=22)
+    ax.axvline(1.0, color="0.3", linestyle="--", linewidth=1)
+    ax.set_yticks(range(len(games)), [game.replace("_", " ") for game in games])
+    ax.invert_yaxis()
+    ax.set_xlabel("final leader value / exact time-aware optimum (hollow: not at it)")
+    ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.45, -0.2), ncol=3)
     fig.tight_layout()
     return fig

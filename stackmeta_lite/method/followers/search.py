@@ -75,9 +75,7 @@ class ReplySearch:
         returns = episode["follower_rewards"].sum(axis=1)
         cells = (episode["leader_actions"], episode["follower_actions"])
         self.cell_rewards[cells] = episode["follower_rewards"]
-        visited = np.zeros(follower_tables.shape, dtype=bool)
-        np.put_along_axis(visited, episode["states"], True, axis=1)
-        same_path = ((self.replies[None] == follower_tables[:, None]) | ~visited[:, None]).all(-1)
+        same_path = _same_path(self.replies, follower_tables, episode["states"])
         for context, matches, value in zip(contexts, same_path, returns, strict=True):
             self.returns[context, matches] = value
         return returns
@@ -97,6 +95,30 @@ class ReplySearch:
     def greedy(self) -> np.ndarray:
         """The greedy table over observations, shape (n_follower_observations,)."""
         return greedy_from_replies(self.iterated, self.replies[self.best_replies()])
+
+
+def _same_path(replies: np.ndarray, played: np.ndarray, states: np.ndarray) -> np.ndarray:
+    """(B, R): which of the ``replies`` (R, S) agree with each played reply (B, S) on the states
+    its episode visited (B, horizon), and so have the same return."""
+    visited = np.zeros(played.shape, dtype=bool)
+    np.put_along_axis(visited, states, True, axis=1)
+    return ((replies[None] == played[:, None]) | ~visited[:, None]).all(-1)
+
+
+def search_episodes(iterated: IteratedGame, leader_table: np.ndarray) -> int:
+    """Episodes the reply search plays to finish one context (leader table (S,)), in its order
+    (the first reply whose return is unknown): its cost per context, measurable one context at
+    a time where the whole search does not fit (3x3: 59,049 contexts x 59,049 replies)."""
+    leader = iterated.check_leader_tables(np.atleast_2d(leader_table))
+    replies = iterated.follower_tables()
+    known = np.zeros(len(replies), dtype=bool)
+    episodes = 0
+    while not known.all():
+        reply = replies[known.argmin()][None]
+        states = play_tables(iterated, leader, reply, check_input=False)["states"]
+        known |= _same_path(replies, reply, states)[0]
+        episodes += 1
+    return episodes
 
 
 def train_search(
