@@ -26,7 +26,7 @@ TIMEOUT = 3600
 
 @pytest.mark.slow
 def test_every_chapter_runs_with_the_readers_dependencies_alone(tmp_path: Path) -> None:
-    assert len(CHAPTERS) == 6
+    assert len(CHAPTERS) == 7
     uv = shutil.which("uv", path=str(Path(sys.executable).parent))
     assert uv, "uv (test extra) is not installed next to this Python"
     venv = tmp_path / "venv"
