@@ -356,7 +356,14 @@ def _signal_ends_all_workers(script: str, signum: int, n_workers: int) -> None:
     """Start ``script`` in a subprocess, wait for its ``n_workers`` worker processes, send
     ``signum`` and check that the parent exits and no worker survives it."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    parent = subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.PIPE)
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script],
+        env=env,
+        stderr=subprocess.PIPE,
+        # Ctrl-C as in a terminal: a run started in the background (``cmd &``) inherits SIGINT
+        # ignored, and Python then installs no KeyboardInterrupt handler.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.monotonic() + 120
     workers: list[int] = []
     while len(workers) < n_workers and time.monotonic() < deadline and parent.poll() is None:
